@@ -1,0 +1,2 @@
+from .okr_addon import models
+from .okr_addon import wizards

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Shared helpers for bin/demo and bin/test: locate Odoo 19, start a private
+# PostgreSQL cluster when none is configured, expose okr_addon on an addons path.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+STATE_DIR="${OKR_STATE_DIR:-$ROOT/.okr}"
+mkdir -p "$STATE_DIR"
+
+# An Odoo 19 source tree given by path is put in front of the import path.
+if [ -n "${ODOO_PATH:-}" ]; then
+    export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+fi
+
+odoo_available() {
+    "$PYTHON" - <<'PY' 2>/dev/null
+import sys
+try:
+    import odoo.release as release
+except Exception:
+    sys.exit(1)
+sys.exit(0 if release.version_info[0] == 19 else 1)
+PY
+}
+
+odoo_missing_message() {
+    echo "Odoo 19 is not importable by $PYTHON: install an Odoo 19.0 source tree and its" \
+         "requirements.txt, then make it importable (pip install -e <tree>, a .pth file," \
+         "or ODOO_PATH=<tree>)."
+}
+
+# Addons path holding okr_addon under its technical name, whatever the clone is called.
+addons_dir() {
+    local dir="$STATE_DIR/addons"
+    mkdir -p "$dir"
+    ln -sfn "$ROOT" "$dir/okr_addon"
+    echo "$dir"
+}
+
+find_pg_bin() {
+    local tool=$1 found
+    found="$(command -v "$tool" 2>/dev/null || true)"
+    if [ -z "$found" ]; then
+        found="$(ls -d /usr/lib/postgresql/*/bin/"$tool" 2>/dev/null | sort -V | tail -n 1 || true)"
+    fi
+    echo "$found"
+}
+
+as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Sets DB_ARGS (odoo-bin connection options) and PSQL_ENV for psql/createdb calls.
+ensure_postgres() {
+    if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then
+        DB_ARGS=()
+        [ -n "${PGHOST:-}" ] && DB_ARGS+=(--db_host "$PGHOST")
+        [ -n "${PGPORT:-}" ] && DB_ARGS+=(--db_port "$PGPORT")
+        [ -n "${PGUSER:-}" ] && DB_ARGS+=(--db_user "$PGUSER")
+        [ -n "${PGPASSWORD:-}" ] && DB_ARGS+=(--db_password "$PGPASSWORD")
+        return 0
+    fi
+    local initdb pg_ctl
+    initdb="$(find_pg_bin initdb)"
+    pg_ctl="$(find_pg_bin pg_ctl)"
+    if [ -z "$initdb" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "PostgreSQL server not found: installing Debian's postgresql package" >&2
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+        initdb="$(find_pg_bin initdb)"
+        pg_ctl="$(find_pg_bin pg_ctl)"
+    fi
+    if [ -z "$initdb" ] || [ -z "$pg_ctl" ]; then
+        echo "PostgreSQL (initdb/pg_ctl) not found: install PostgreSQL >= 13 or set PGHOST/PGPORT/PGUSER." >&2
+        exit 2
+    fi
+    local pgdir="${OKR_PG_DIR:-$STATE_DIR/pg}"
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
+        mkdir -p "$pgdir"
+        chown postgres "$pgdir"
+        # postgres must be able to reach the folder; otherwise use a private one in /tmp.
+        if ! runuser -u postgres -- test -w "$pgdir"; then
+            pgdir="/tmp/okr_addon-pg-$(echo "$ROOT" | md5sum | cut -c1-8)"
+            mkdir -p "$pgdir" && chown postgres "$pgdir"
+        fi
+    fi
+    mkdir -p "$pgdir"
+    local port="${OKR_PG_PORT:-54329}"
+    if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+        echo "Initialising a private PostgreSQL cluster in $pgdir" >&2
+        as_pg_owner "$initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 \
+            || as_pg_owner "$initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 --locale=C >"$pgdir/initdb.log" 2>&1
+    fi
+    if ! as_pg_owner "$pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+        as_pg_owner "$pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
+            -o "-p $port -k $pgdir -c listen_addresses='' -c fsync=off -c full_page_writes=off" start >/dev/null
+    fi
+    export PGHOST="$pgdir" PGPORT="$port"
+    as_pg_owner psql -h "$pgdir" -p "$port" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1 \
+        || as_pg_owner psql -h "$pgdir" -p "$port" -U postgres -d postgres -qc "CREATE ROLE odoo SUPERUSER LOGIN"
+    export PGUSER=odoo
+    DB_ARGS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user odoo)
+}
+
+# Python packages okr_addon itself needs (Odoo's own come with Odoo).
+ensure_python_deps() {
+    if ! "$PYTHON" -c 'import marshmallow, requests, pytest' 2>/dev/null; then
+        echo "Installing okr_addon's Python requirements" >&2
+        "$PYTHON" -m pip install -q -r "$ROOT/requirements.txt" >&2
+    fi
+}

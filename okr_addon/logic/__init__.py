@@ -1,0 +1,1 @@
+"""Pure-Python OKR maths: no Odoo import here, so plain pytest covers it."""

@@ -1,0 +1,36 @@
+from odoo import fields, models
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    okr_objective_ids = fields.One2many(
+        "okr.objective",
+        "employee_id",
+        string="Current Objectives",
+        domain=[("state", "in", ("draft", "submitted", "running"))],
+        groups="hr.group_hr_user",
+    )
+    okr_objective_count = fields.Integer(
+        string="Objectives",
+        compute="_compute_okr_objective_count",
+        groups="hr.group_hr_user",
+    )
+
+    def _compute_okr_objective_count(self):
+        counts = dict(
+            self.env["okr.objective"]._read_group(
+                [("employee_id", "in", self.ids)], ["employee_id"], ["__count"]
+            )
+        )
+        for employee in self:
+            employee.okr_objective_count = counts.get(employee, 0)
+
+    def action_open_okr_objectives(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "okr_addon.okr_objective_action"
+        )
+        action["domain"] = [("employee_id", "=", self.id)]
+        action["context"] = {"default_employee_id": self.id, "search_default_running": 1}
+        return action

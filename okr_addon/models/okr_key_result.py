@@ -1,0 +1,319 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from ..logic import progress as okr_progress
+
+# Figures whose change on a running objective must leave an audit trail.
+AUDITED_FIELDS = ("start_value", "target_value", "weight", "direction")
+
+
+class OkrKeyResult(models.Model):
+    """A measurable result of an objective, moving from a start to a target value."""
+
+    _name = "okr.key.result"
+    _description = "OKR Key Result"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "objective_id, sequence, id"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    objective_id = fields.Many2one(
+        "okr.objective", required=True, ondelete="cascade", index=True
+    )
+    employee_id = fields.Many2one(related="objective_id.employee_id", store=True)
+    department_id = fields.Many2one(related="objective_id.department_id", store=True)
+    cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True)
+    company_id = fields.Many2one(related="objective_id.company_id", store=True)
+    state = fields.Selection(related="objective_id.state", store=True, string="Status")
+    kind = fields.Selection(
+        [
+            ("number", "Number"),
+            ("percentage", "Percentage"),
+            ("currency", "Currency"),
+            ("milestone", "Milestone"),
+        ],
+        default="number",
+        required=True,
+    )
+    direction = fields.Selection(
+        [("increase", "Increase"), ("decrease", "Decrease")],
+        default="increase",
+        required=True,
+        tracking=True,
+        help="Decrease for results that improve by going down, e.g. scrap rate 7% → 5%.",
+    )
+    unit = fields.Char(help="Shown after the values, e.g. %, pcs, CNY.")
+    cumulative = fields.Boolean(
+        help="Check-ins add up (e.g. daily output): the current value is the start "
+        "value plus the sum of check-ins. Otherwise it is the latest check-in.",
+    )
+    start_value = fields.Float(tracking=True)
+    target_value = fields.Float(default=1.0, tracking=True)
+    current_value = fields.Float(
+        compute="_compute_from_checkins", store=True
+    )
+    weight = fields.Float(default=1.0, tracking=True)
+    progress = fields.Float(compute="_compute_progress", store=True, aggregator="avg")
+    progress_percent = fields.Float(
+        string="Progress (%)", compute="_compute_progress", store=True, aggregator="avg"
+    )
+    confidence = fields.Float(
+        compute="_compute_from_checkins",
+        store=True,
+        aggregator="avg",
+        help="Owner's confidence (0 to 1) of reaching the target, from the latest check-in.",
+    )
+    checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
+    last_checkin_date = fields.Date(compute="_compute_from_checkins", store=True)
+    score_override = fields.Boolean(
+        string="Override Score",
+        help="Score this key result by hand instead of by its progress.",
+    )
+    manual_score = fields.Float(string="Manual Score")
+    score_reason = fields.Text(string="Reason for Score Override")
+    score = fields.Float(
+        compute="_compute_score",
+        store=True,
+        aggregator="avg",
+        help="0 to 1: the progress capped at 1.0, unless overridden with a reason.",
+    )
+    reminder_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="When the owner was last reminded of a missing check-in.",
+    )
+
+    @api.depends(
+        "checkin_ids.value",
+        "checkin_ids.date",
+        "checkin_ids.confidence",
+        "start_value",
+        "cumulative",
+    )
+    def _compute_from_checkins(self):
+        for result in self:
+            checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
+            if not checkins:
+                result.current_value = result.start_value
+                result.confidence = 0.0
+                result.last_checkin_date = False
+                continue
+            if result.cumulative:
+                result.current_value = result.start_value + sum(checkins.mapped("value"))
+            else:
+                result.current_value = checkins[-1].value
+            result.confidence = checkins[-1].confidence
+            result.last_checkin_date = checkins[-1].date
+
+    @api.depends(
+        "start_value",
+        "target_value",
+        "current_value",
+        "kind",
+        "company_id.okr_progress_cap",
+    )
+    def _compute_progress(self):
+        for result in self:
+            cap = result.company_id.okr_progress_cap or okr_progress.DEFAULT_CAP
+            try:
+                value = okr_progress.key_result_progress(
+                    result.start_value,
+                    result.target_value,
+                    result.current_value,
+                    result.kind,
+                    max(cap, 1.0),
+                )
+            except okr_progress.ProgressError:
+                value = 0.0  # rejected by _check_values before it can be saved
+            result.progress = value
+            result.progress_percent = value * 100
+
+    @api.depends("progress", "score_override", "manual_score")
+    def _compute_score(self):
+        for result in self:
+            result.score = (
+                result.manual_score
+                if result.score_override
+                else okr_progress.default_score(result.progress)
+            )
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        if self.kind == "milestone":
+            self.update({"start_value": 0.0, "target_value": 1.0, "direction": "increase"})
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    def _progress_error_message(self, code):
+        messages = {
+            "equal": self.env._("start and target values are equal"),
+            "increase_below": self.env._(
+                "an increasing key result needs a target above its start"
+            ),
+            "decrease_above": self.env._(
+                "a decreasing key result needs a target below its start"
+            ),
+        }
+        return messages.get(code, code)
+
+    @api.constrains("start_value", "target_value", "direction", "kind")
+    def _check_values(self):
+        for result in self:
+            try:
+                okr_progress.check_key_result(
+                    result.start_value, result.target_value, result.direction, result.kind
+                )
+            except okr_progress.ProgressError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Key result “%(name)s”: %(reason)s.",
+                        name=result.name,
+                        reason=self._progress_error_message(error.code),
+                    )
+                ) from error
+
+    @api.constrains("weight", "objective_id")
+    def _check_weight(self):
+        for result in self:
+            if result.weight < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Key result “%(name)s”: the weight cannot be negative (%(weight)s).",
+                        name=result.name,
+                        weight=result.weight,
+                    )
+                )
+        for objective in self.objective_id:
+            siblings = objective.key_result_ids
+            if siblings and not any(siblings.mapped("weight")):
+                raise ValidationError(
+                    self.env._(
+                        "Objective “%(objective)s”: every key result has a weight of 0 "
+                        "(%(names)s); give at least one a weight above 0.",
+                        objective=objective.name,
+                        names=", ".join(siblings.mapped("name")),
+                    )
+                )
+
+    @api.constrains("score_override", "manual_score", "score_reason")
+    def _check_score_override(self):
+        for result in self.filtered("score_override"):
+            if not 0.0 <= result.manual_score <= 1.0:
+                raise ValidationError(
+                    self.env._(
+                        "Key result “%(name)s”: a score is between 0 and 1.",
+                        name=result.name,
+                    )
+                )
+            if not (result.score_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Key result “%(name)s”: say why its score is overridden.",
+                        name=result.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Audit trail and reminders
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        audited = [f for f in AUDITED_FIELDS if f in vals]
+        before = {}
+        if audited:
+            for result in self.filtered(lambda r: r.objective_id.state == "running"):
+                before[result] = {f: result[f] for f in audited}
+        res = super().write(vals)
+        for result, old in before.items():
+            result._post_audit_note(old)
+        return res
+
+    def _post_audit_note(self, old):
+        changes = [
+            (self._fields[f].get_description(self.env)["string"], old[f], self[f])
+            for f in old
+            if old[f] != self[f]
+        ]
+        if not changes:
+            return
+        items = Markup("").join(
+            Markup("<li>%s: %s → %s</li>") % change for change in changes
+        )
+        self.objective_id.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._("Key result “%(name)s” changed mid-cycle:", name=self.name),
+                items,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _stale_domain(self, today):
+        """Running key results whose owner has not checked in for the stale days.
+
+        Companies may set different stale days, so the domain is built per company.
+        """
+        domains = []
+        for company in self.env.companies | self.env.company:
+            limit = fields.Date.subtract(today, days=company.okr_stale_days)
+            domains.append(
+                Domain("company_id", "=", company.id)
+                & (
+                    Domain("last_checkin_date", "<=", limit)
+                    | (
+                        Domain("last_checkin_date", "=", False)
+                        & Domain("objective_id.date_approved", "<=", limit)
+                    )
+                )
+            )
+        return (
+            Domain("state", "=", "running")
+            & Domain("cycle_id.state", "=", "running")
+            & Domain.OR(domains)
+        )
+
+    @api.model
+    def _cron_remind_stale(self):
+        """Give the owner of each stale key result one reminder per check-in gap."""
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search([])
+        stale = self.with_context(allowed_company_ids=companies.ids).search(
+            self.with_context(allowed_company_ids=companies.ids)._stale_domain(today)
+        )
+        # Already reminded since the last check-in: the same gap, no second reminder.
+        todo = stale.filtered(
+            lambda r: not r.reminder_date
+            or r.reminder_date <= (r.last_checkin_date or r.objective_id.date_approved)
+        )
+        for result in todo:
+            user = result.employee_id.user_id or result.objective_id.approver_id
+            if not user:
+                continue
+            result.activity_schedule(
+                "okr_addon.mail_activity_okr_checkin",
+                user_id=user.id,
+                summary=self.env._("Check in: %(name)s", name=result.name),
+            )
+        todo.reminder_date = today
+        return todo
+
+    def action_open_checkin(self):
+        """Open a one-screen check-in for this key result."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check in: %(name)s", name=self.name),
+            "res_model": "okr.checkin",
+            "view_mode": "form",
+            "views": [(self.env.ref("okr_addon.okr_checkin_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {
+                "default_key_result_id": self.id,
+                "default_value": self.current_value,
+                "default_confidence": self.confidence or 0.7,
+            },
+        }

@@ -1,0 +1,440 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+from ..logic import periods, progress as okr_progress
+
+LEVELS = [
+    ("company", "Company"),
+    ("department", "Department"),
+    ("team", "Team"),
+    ("individual", "Individual"),
+]
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("running", "Running"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class OkrObjective(models.Model):
+    """An objective owned by an employee, a department or the company.
+
+    Life cycle: the owner drafts it and submits it; the approver (the owner's
+    manager by default) approves it (running) or sends it back with a comment
+    (draft); at the end of the cycle it is closed with a score, or cancelled.
+    """
+
+    _name = "okr.objective"
+    _description = "OKR Objective"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "cycle_id desc, sequence, id"
+    _parent_name = "parent_id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    level = fields.Selection(LEVELS, default="individual", required=True, tracking=True)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Owner",
+        tracking=True,
+        check_company=True,
+        index=True,
+        default=lambda self: self.env.user.employee_id,
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    cycle_id = fields.Many2one(
+        "okr.cycle",
+        required=True,
+        check_company=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_cycle(),
+        domain="[('state', '!=', 'closed')]",
+    )
+    cycle_date_start = fields.Date(related="cycle_id.date_start")
+    cycle_date_end = fields.Date(related="cycle_id.date_end")
+    parent_id = fields.Many2one(
+        "okr.objective",
+        string="Aligned To",
+        index=True,
+        ondelete="set null",
+        tracking=True,
+        check_company=True,
+        help="The objective this one contributes to.",
+    )
+    child_ids = fields.One2many("okr.objective", "parent_id", string="Aligned Objectives")
+    state = fields.Selection(
+        STATES, default="draft", required=True, tracking=True, copy=False, index=True
+    )
+    approver_id = fields.Many2one(
+        "res.users",
+        compute="_compute_approver_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Who approves this objective: the owner's manager by default. "
+        "OKR administrators can always approve.",
+    )
+    date_approved = fields.Date(readonly=True, copy=False)
+    key_result_ids = fields.One2many(
+        "okr.key.result", "objective_id", string="Key Results", copy=True
+    )
+    key_result_count = fields.Integer(compute="_compute_key_result_count")
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' progress (0 to the progress cap).",
+    )
+    progress_percent = fields.Float(
+        string="Progress (%)", compute="_compute_progress", store=True, aggregator="avg"
+    )
+    confidence = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' latest confidence (0 to 1).",
+    )
+    score = fields.Float(
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        tracking=True,
+        help="Set at close: weighted mean of the key results' scores (0 to 1).",
+    )
+    retro_worked = fields.Text(string="What Worked")
+    retro_not_worked = fields.Text(string="What Did Not Work")
+    retro_next = fields.Text(string="Next Steps")
+    is_at_risk = fields.Boolean(
+        string="At Risk",
+        compute="_compute_health",
+        search="_search_is_at_risk",
+        help="Running objective whose progress lags the time elapsed in its cycle "
+        "by more than 20 points, or whose confidence is low.",
+    )
+    expected_progress = fields.Float(compute="_compute_health")
+    in_my_team = fields.Boolean(
+        string="In My Team",
+        compute="_compute_in_my_team",
+        search="_search_in_my_team",
+        help="Owned by someone below me in the manager chain.",
+    )
+    is_stale = fields.Boolean(
+        string="Stale",
+        compute="_compute_health",
+        search="_search_is_stale",
+        help="Running objective with a key result not checked in for the "
+        "company's stale check-in days.",
+    )
+
+    @api.model
+    def _default_cycle(self):
+        return self.env["okr.cycle"].search(
+            [("state", "=", "running"), ("company_id", "=", self.env.company.id)],
+            limit=1,
+        )
+
+    @api.depends("employee_id")
+    def _compute_department_id(self):
+        for objective in self:
+            if objective.employee_id:
+                objective.department_id = objective.employee_id.department_id
+
+    @api.depends("level", "employee_id", "department_id")
+    def _compute_approver_id(self):
+        for objective in self:
+            manager = self.env["hr.employee"]
+            if objective.level in ("individual", "team") and objective.employee_id:
+                manager = objective.employee_id.parent_id
+            elif objective.level == "department" and objective.department_id:
+                department = objective.department_id
+                manager = department.parent_id.manager_id or department.manager_id
+            objective.approver_id = manager.user_id
+
+    @api.depends("key_result_ids")
+    def _compute_key_result_count(self):
+        for objective in self:
+            objective.key_result_count = len(objective.key_result_ids)
+
+    @api.depends(
+        "key_result_ids.progress", "key_result_ids.weight", "key_result_ids.confidence"
+    )
+    def _compute_progress(self):
+        for objective in self:
+            results = objective.key_result_ids
+            weights = [max(kr.weight, 0.0) for kr in results]
+            if not sum(weights):
+                objective.progress = objective.confidence = 0.0
+            else:
+                objective.progress = okr_progress.weighted_mean(
+                    zip(results.mapped("progress"), weights, strict=True)
+                )
+                objective.confidence = okr_progress.weighted_mean(
+                    zip(results.mapped("confidence"), weights, strict=True)
+                )
+            objective.progress_percent = objective.progress * 100
+
+    @api.depends_context("today")
+    @api.depends("state", "progress", "confidence", "cycle_id")
+    def _compute_health(self):
+        today = fields.Date.context_today(self)
+        stale = self._stale_ids(today)
+        for objective in self:
+            cycle = objective.cycle_id
+            expected = (
+                okr_progress.expected_progress(cycle.date_start, cycle.date_end, today)
+                if cycle.date_start and cycle.date_end
+                else 0.0
+            )
+            objective.expected_progress = expected
+            has_checkins = any(objective.key_result_ids.mapped("last_checkin_date"))
+            objective.is_at_risk = objective.state == "running" and okr_progress.is_at_risk(
+                objective.progress,
+                expected,
+                objective.confidence if has_checkins else None,
+            )
+            objective.is_stale = objective.id in stale
+
+    def _compute_in_my_team(self):
+        team = self.search([("id", "in", self.ids), ("in_my_team", "=", True)])
+        for objective in self:
+            objective.in_my_team = objective in team
+
+    def _stale_ids(self, today):
+        key_results = self.env["okr.key.result"].search(
+            self.env["okr.key.result"]._stale_domain(today)
+        )
+        return set(key_results.objective_id.ids)
+
+    def _search_is_at_risk(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        running = self.search([("state", "=", "running")])
+        at_risk = running.filtered("is_at_risk")
+        wanted = True in value
+        if (operator == "in") == wanted:
+            return [("id", "in", at_risk.ids)]
+        return [("id", "not in", at_risk.ids)]
+
+    def _search_is_stale(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        stale = self._stale_ids(fields.Date.context_today(self))
+        wanted = True in value
+        if (operator == "in") == wanted:
+            return [("id", "in", list(stale))]
+        return [("id", "not in", list(stale))]
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("level", "employee_id", "department_id")
+    def _check_owner(self):
+        for objective in self:
+            if objective.level in ("individual", "team") and not objective.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "Objective “%(name)s”: an individual or team objective needs an owner.",
+                        name=objective.name,
+                    )
+                )
+            if objective.level == "department" and not objective.department_id:
+                raise ValidationError(
+                    self.env._(
+                        "Objective “%(name)s”: a department objective needs a department.",
+                        name=objective.name,
+                    )
+                )
+
+    @api.constrains("parent_id", "cycle_id")
+    def _check_alignment(self):
+        if self._has_cycle():
+            raise ValidationError(
+                self.env._(
+                    "Objectives cannot be aligned in a loop: “%(name)s” would end up "
+                    "contributing to itself.",
+                    name=self.filtered("parent_id")[:1].name or self[:1].name,
+                )
+            )
+        for objective in self.filtered("parent_id"):
+            parent_cycle, cycle = objective.parent_id.cycle_id, objective.cycle_id
+            if not periods.encloses(
+                parent_cycle.date_start, parent_cycle.date_end, cycle.date_start, cycle.date_end
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Objective “%(name)s” (cycle %(cycle)s) cannot align to "
+                        "“%(parent)s”: its cycle %(parent_cycle)s neither is nor "
+                        "encloses %(cycle)s.",
+                        name=objective.name,
+                        cycle=cycle.name,
+                        parent=objective.parent_id.name,
+                        parent_cycle=parent_cycle.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _is_okr_admin(self):
+        return self.env.user.has_group("okr_addon.group_okr_admin")
+
+    def _check_can_approve(self):
+        if self._is_okr_admin():
+            return
+        for objective in self:
+            if objective.approver_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Only %(approver)s or an OKR administrator can approve, send "
+                        "back or close “%(name)s”.",
+                        approver=objective.approver_id.name or self.env._("the approver"),
+                        name=objective.name,
+                    )
+                )
+
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda o: o.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Cannot %(action)s “%(name)s”: it is %(state)s.",
+                    action=action,
+                    name=wrong[0].name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
+                )
+            )
+
+    def action_submit(self):
+        self._check_state(("draft",), self.env._("submit"))
+        for objective in self:
+            if not objective.key_result_ids:
+                raise UserError(
+                    self.env._(
+                        "Objective “%(name)s” has no key result: add at least one "
+                        "before submitting it.",
+                        name=objective.name,
+                    )
+                )
+        self.state = "submitted"
+        for objective in self.filtered("approver_id"):
+            objective.activity_schedule(
+                "okr_addon.mail_activity_okr_approval",
+                user_id=objective.approver_id.id,
+                summary=self.env._("Review objective: %(name)s", name=objective.name),
+            )
+        return True
+
+    def action_approve(self):
+        self._check_state(("submitted", "draft"), self.env._("approve"))
+        self._check_can_approve()
+        self.write({"state": "running", "date_approved": fields.Date.context_today(self)})
+        self.activity_feedback(["okr_addon.mail_activity_okr_approval"])
+        return True
+
+    def action_send_back(self):
+        """Open the wizard asking the approver why the objective goes back to draft."""
+        self._check_state(("submitted", "running"), self.env._("send back"))
+        self._check_can_approve()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Back"),
+            "res_model": "okr.objective.send.back",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_objective_ids": self.ids},
+        }
+
+    def _send_back(self, comment):
+        self._check_state(("submitted", "running"), self.env._("send back"))
+        self._check_can_approve()
+        self.state = "draft"
+        self.activity_unlink(["okr_addon.mail_activity_okr_approval"])
+        for objective in self:
+            objective.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (self.env._("Sent back for revision:"), comment),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=objective.employee_id.user_id.partner_id.ids,
+            )
+            if objective.employee_id.user_id:
+                objective.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=objective.employee_id.user_id.id,
+                    summary=self.env._("Revise objective: %(name)s", name=objective.name),
+                    note=comment,
+                )
+
+    def action_close(self):
+        """Score each running objective from its key results and close it."""
+        self._check_state(("running",), self.env._("close"))
+        self._check_can_approve()
+        for objective in self:
+            results = objective.key_result_ids
+            objective.write(
+                {
+                    "state": "closed",
+                    "score": okr_progress.weighted_mean(
+                        zip(results.mapped("score"), results.mapped("weight"), strict=True)
+                    )
+                    if results
+                    else 0.0,
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        self._check_state(("draft", "submitted", "running"), self.env._("cancel"))
+        if self.filtered(lambda o: o.state != "draft"):
+            self._check_can_approve()
+        self.state = "cancelled"
+        self.activity_unlink(["okr_addon.mail_activity_okr_approval"])
+        return True
+
+    def action_reset_draft(self):
+        self._check_state(("cancelled",), self.env._("reset"))
+        self.state = "draft"
+        return True
+
+    def action_open_key_results(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "okr_addon.okr_key_result_action"
+        )
+        action["domain"] = [("objective_id", "=", self.id)]
+        action["context"] = {"default_objective_id": self.id}
+        return action
+
+    def _search_in_my_team(self, operator, value):
+        """Objectives of the employees below the current user in the manager chain."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        employees = self.env.user.employee_ids
+        team = (
+            Domain("employee_id", "child_of", employees.ids)
+            & Domain("employee_id", "not in", employees.ids)
+            if employees
+            else Domain.FALSE
+        )
+        return team if (operator == "in") == (True in value) else ~team

@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    okr_progress_cap = fields.Float(
+        string="OKR Progress Cap",
+        default=1.2,
+        help="Highest progress a key result can show: 1.2 keeps overshoot up to 120%.",
+    )
+    okr_stale_days = fields.Integer(
+        string="Stale Check-in Days",
+        default=7,
+        help="A running key result with no check-in for this many days is stale: "
+        "its owner gets one reminder.",
+    )
+
+    @api.constrains("okr_progress_cap", "okr_stale_days")
+    def _check_okr_settings(self):
+        for company in self:
+            if company.okr_progress_cap < 1.0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the OKR progress cap must be at least 1.0 (100%%).",
+                        company=company.name,
+                    )
+                )
+            if company.okr_stale_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: stale check-in days must be at least 1.",
+                        company=company.name,
+                    )
+                )

@@ -1,0 +1,1 @@
+from . import okr_objective_send_back
