@@ -1,2 +1,1 @@
-from .okr_addon import models
-from .okr_addon import wizards
+from .okr_addon import models, wizards

@@ -36,5 +36,4 @@
     "demo": [
         "demo/okr_demo.xml",
     ],
-    "installable": True,
 }

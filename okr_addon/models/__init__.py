@@ -1,8 +1,10 @@
-from . import res_company
-from . import res_config_settings
-from . import okr_cycle
-from . import okr_objective
-from . import okr_key_result
-from . import okr_checkin
-from . import hr_employee
-from . import hr_department
+from . import (
+    hr_department,
+    hr_employee,
+    okr_checkin,
+    okr_cycle,
+    okr_key_result,
+    okr_objective,
+    res_company,
+    res_config_settings,
+)

@@ -25,9 +25,7 @@ class HrDepartment(models.Model):
 
     def action_open_okr_objectives(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "okr_addon.okr_objective_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.okr_objective_action")
         action["domain"] = [("department_id", "child_of", self.id)]
         action["context"] = {
             "default_department_id": self.id,

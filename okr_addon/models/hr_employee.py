@@ -28,9 +28,7 @@ class HrEmployee(models.Model):
 
     def action_open_okr_objectives(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "okr_addon.okr_objective_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.okr_objective_action")
         action["domain"] = [("employee_id", "=", self.id)]
         action["context"] = {"default_employee_id": self.id, "search_default_running": 1}
         return action

@@ -18,9 +18,7 @@ class OkrCheckin(models.Model):
     _description = "OKR Check-in"
     _order = "date desc, id desc"
 
-    key_result_id = fields.Many2one(
-        "okr.key.result", required=True, ondelete="cascade", index=True
-    )
+    key_result_id = fields.Many2one("okr.key.result", required=True, ondelete="cascade", index=True)
     objective_id = fields.Many2one(related="key_result_id.objective_id", store=True)
     company_id = fields.Many2one(related="key_result_id.company_id", store=True)
     owner_id = fields.Many2one(
@@ -58,9 +56,9 @@ class OkrCheckin(models.Model):
                         "No check-in on “%(kr)s”: objective “%(objective)s” is %(state)s.",
                         kr=checkin.key_result_id.name,
                         objective=objective.name,
-                        state=dict(
-                            objective._fields["state"]._description_selection(self.env)
-                        )[objective.state],
+                        state=dict(objective._fields["state"]._description_selection(self.env))[
+                            objective.state
+                        ],
                     )
                 )
 

@@ -111,9 +111,7 @@ class OkrCycle(models.Model):
 
     def action_open_objectives(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "okr_addon.okr_objective_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.okr_objective_action")
         action["domain"] = [("cycle_id", "=", self.id)]
         action["context"] = {"default_cycle_id": self.id}
         return action

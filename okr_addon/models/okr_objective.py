@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
-from ..logic import periods, progress as okr_progress
+from ..logic import periods
+from ..logic import progress as okr_progress
 
 LEVELS = [
     ("company", "Company"),
@@ -133,7 +134,6 @@ class OkrObjective(models.Model):
     )
     expected_progress = fields.Float(compute="_compute_health")
     in_my_team = fields.Boolean(
-        string="In My Team",
         compute="_compute_in_my_team",
         search="_search_in_my_team",
         help="Owned by someone below me in the manager chain.",
@@ -175,9 +175,7 @@ class OkrObjective(models.Model):
         for objective in self:
             objective.key_result_count = len(objective.key_result_ids)
 
-    @api.depends(
-        "key_result_ids.progress", "key_result_ids.weight", "key_result_ids.confidence"
-    )
+    @api.depends("key_result_ids.progress", "key_result_ids.weight", "key_result_ids.confidence")
     def _compute_progress(self):
         for objective in self:
             results = objective.key_result_ids
@@ -193,7 +191,6 @@ class OkrObjective(models.Model):
                 )
             objective.progress_percent = objective.progress * 100
 
-    @api.depends_context("today")
     @api.depends("state", "progress", "confidence", "cycle_id")
     def _compute_health(self):
         today = fields.Date.context_today(self)
@@ -275,7 +272,9 @@ class OkrObjective(models.Model):
                     name=self.filtered("parent_id")[:1].name or self[:1].name,
                 )
             )
-        for objective in self.filtered("parent_id"):
+        # A changed cycle must still fit the objective it aligns to and enclose the
+        # cycles of the objectives aligned to it.
+        for objective in self.filtered("parent_id") | self.child_ids:
             parent_cycle, cycle = objective.parent_id.cycle_id, objective.cycle_id
             if not periods.encloses(
                 parent_cycle.date_start, parent_cycle.date_end, cycle.date_start, cycle.date_end
@@ -419,9 +418,7 @@ class OkrObjective(models.Model):
 
     def action_open_key_results(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "okr_addon.okr_key_result_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.okr_key_result_action")
         action["domain"] = [("objective_id", "=", self.id)]
         action["context"] = {"default_objective_id": self.id}
         return action

@@ -4,9 +4,5 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    okr_progress_cap = fields.Float(
-        related="company_id.okr_progress_cap", readonly=False
-    )
-    okr_stale_days = fields.Integer(
-        related="company_id.okr_stale_days", readonly=False
-    )
+    okr_progress_cap = fields.Float(related="company_id.okr_progress_cap", readonly=False)
+    okr_stale_days = fields.Integer(related="company_id.okr_stale_days", readonly=False)

@@ -1,0 +1,203 @@
+import datetime
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
+
+from .common import OkrCase
+
+
+@tagged("post_install", "-at_install")
+class TestOkrWorkflow(OkrCase):
+    def _flush_tracking(self):
+        """Tracking values are written at commit time; each action is its own request."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _approval_activities(self, objective):
+        return objective.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("okr_addon.mail_activity_okr_approval")
+        )
+
+    def test_approver_defaults_to_manager(self):
+        objective = self._objective(self.emp_worker)
+        self.assertEqual(objective.approver_id, self.user_manager)
+        self.assertEqual(objective.department_id, self.department)
+        department_objective = self.env["okr.objective"].create(
+            {
+                "name": "Workshop scrap at most 4.5%",
+                "level": "department",
+                "employee_id": False,
+                "department_id": self.department.id,
+                "cycle_id": self.cycle.id,
+            }
+        )
+        self.assertEqual(department_objective.approver_id, self.user_manager)
+
+    def test_submit_approve_close(self):
+        objective = self._objective(self.emp_worker).with_user(self.user_worker)
+        objective.action_submit()
+        self._flush_tracking()
+        self.assertEqual(objective.state, "submitted")
+        activity = self._approval_activities(objective)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_manager)
+
+        with self.assertRaisesRegex(AccessError, "Only okr_manager .*or an OKR administrator"):
+            objective.action_approve()
+        with self.assertRaises(AccessError):
+            objective.with_user(self.user_colleague).action_approve()
+
+        objective.with_user(self.user_manager).action_approve()
+        self.assertEqual(objective.state, "running")
+        self.assertTrue(objective.date_approved)
+        self.assertFalse(self._approval_activities(objective), "approving completes the request")
+        self._flush_tracking()
+        tracked = objective.sudo().message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        )
+        self.assertEqual(
+            sorted(tracked.mapped("new_value_char")),
+            ["Running", "Submitted"],
+            "every state change is in the chatter",
+        )
+
+        kr = objective.key_result_ids
+        self.env["okr.checkin"].with_user(self.user_worker).create(
+            {"key_result_id": kr.id, "value": 5.5}
+        )
+        objective.with_user(self.user_manager).action_close()
+        self.assertEqual(objective.state, "closed")
+        self.assertAlmostEqual(objective.score, 0.75)
+
+    def test_submit_needs_key_results(self):
+        objective = self._objective(self.emp_worker, krs=[])
+        with self.assertRaisesRegex(UserError, "has no key result"):
+            objective.action_submit()
+
+    def test_send_back_with_comment(self):
+        objective = self._objective(self.emp_worker)
+        objective.with_user(self.user_worker).action_submit()
+        action = objective.with_user(self.user_manager).action_send_back()
+        wizard_form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.user_manager)
+            .with_context(action["context"])
+        )
+        wizard_form.comment = "Target too soft: aim for 4%"
+        wizard_form.save().action_confirm()
+        self.assertEqual(objective.state, "draft")
+        self.assertFalse(self._approval_activities(objective))
+        self.assertIn("Target too soft: aim for 4%", objective.message_ids[0].body)
+        todo = objective.activity_ids
+        self.assertEqual(todo.user_id, self.user_worker)
+        self.assertIn("Revise objective", todo.summary)
+
+    def test_score_override_needs_reason(self):
+        objective = self._objective(self.emp_worker)
+        objective.with_user(self.user_manager).action_approve()
+        kr = objective.key_result_ids
+        self.env["okr.checkin"].create({"key_result_id": kr.id, "value": 4})
+        self.assertAlmostEqual(kr.score, 1.0, msg="score is progress capped at 1.0")
+        with self.assertRaisesRegex(ValidationError, "say why its score is overridden"):
+            kr.write({"score_override": True, "manual_score": 0.6})
+        kr.write(
+            {"score_override": True, "manual_score": 0.6, "score_reason": "Helped by a new die"}
+        )
+        objective.with_user(self.user_manager).action_close()
+        self.assertAlmostEqual(objective.score, 0.6)
+
+    def test_mid_cycle_target_change_is_audited(self):
+        objective = self._objective(self.emp_worker)
+        kr = objective.key_result_ids
+        kr.target_value = 4.5  # still a draft: no audit note
+        self.assertFalse(
+            objective.message_ids.filtered(lambda m: "changed mid-cycle" in (m.body or ""))
+        )
+        objective.with_user(self.user_manager).action_approve()
+        kr.with_user(self.user_worker).target_value = 4.0
+        notes = objective.message_ids.filtered(lambda m: "changed mid-cycle" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("4.5 → 4.0", notes.body)
+        self.assertEqual(notes.author_id, self.user_worker.partner_id)
+
+    def test_cycle_close_scores_running_objectives(self):
+        running = self._objective(self.emp_worker)
+        running.with_user(self.user_manager).action_approve()
+        draft = self._objective(self.emp_colleague)
+        self.env["okr.checkin"].create({"key_result_id": running.key_result_ids.id, "value": 6})
+        self.cycle.with_user(self.user_admin).action_close()
+        self.assertEqual(self.cycle.state, "closed")
+        self.assertEqual(running.state, "closed")
+        self.assertAlmostEqual(running.score, 0.5)
+        self.assertEqual(draft.state, "draft", "drafts are left alone")
+
+    def test_alignment_rules(self):
+        parent = self._objective(self.emp_manager)
+        child = self._objective(self.emp_worker, parent_id=parent.id)
+        self.assertEqual(parent.child_ids, child)
+        month = self.env["okr.cycle"].create(
+            {"cadence": "month", "date_start": datetime.date(2026, 11, 1)}
+        )
+        self.assertEqual(month.date_end, datetime.date(2026, 11, 30))
+        self.assertEqual(month.name, "2026-11")
+        monthly = self._objective(self.emp_colleague, cycle_id=month.id, parent_id=parent.id)
+        self.assertEqual(monthly.parent_id, parent, "a month inside the quarter may align to it")
+        next_quarter = self.env["okr.cycle"].create(
+            {"cadence": "quarter", "date_start": datetime.date(2027, 1, 1)}
+        )
+        with self.assertRaisesRegex(ValidationError, "neither is nor encloses"):
+            self._objective(self.emp_colleague, cycle_id=next_quarter.id, parent_id=parent.id)
+        with self.assertRaisesRegex(ValidationError, "neither is nor encloses"):
+            parent.cycle_id = month
+        parent.invalidate_recordset()
+        with self.assertRaisesRegex(ValidationError, "loop"):
+            parent.parent_id = child
+
+    def test_owner_required_by_level(self):
+        with self.assertRaisesRegex(ValidationError, "needs an owner"):
+            self.env["okr.objective"].create(
+                {"name": "Nobody's", "employee_id": False, "cycle_id": self.cycle.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "needs a department"):
+            self.env["okr.objective"].create(
+                {
+                    "name": "No dept",
+                    "level": "department",
+                    "employee_id": False,
+                    "cycle_id": self.cycle.id,
+                }
+            )
+
+    def test_employee_and_department_buttons(self):
+        objective = self._objective(self.emp_worker)
+        self.assertEqual(self.emp_worker.okr_objective_count, 1)
+        self.assertEqual(self.emp_worker.okr_objective_ids, objective)
+        self.assertEqual(self.department.okr_objective_count, 1)
+        action = self.emp_worker.action_open_okr_objectives()
+        self.assertEqual(self.env["okr.objective"].search(action["domain"]), objective)
+
+    def test_team_and_risk_filters(self):
+        mine = self._objective(self.emp_manager)
+        theirs = self._objective(self.emp_worker)
+        frontline = self._objective(self.emp_frontline)
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        team = Objective.search([("in_my_team", "=", True), ("cycle_id", "=", self.cycle.id)])
+        self.assertEqual(team, theirs | frontline)
+        self.assertNotIn(mine, team)
+        theirs.with_user(self.user_manager).action_approve()
+        mine.with_user(self.user_admin).action_approve()
+        self.env["okr.checkin"].create(
+            {
+                "key_result_id": mine.key_result_ids.id,
+                "value": 5,
+                "date": datetime.date(2026, 11, 20),
+            }
+        )
+        with freeze_time("2026-12-01"):
+            # two thirds into the quarter: no progress is at risk, 100% is not
+            at_risk = Objective.search(
+                [("is_at_risk", "=", True), ("cycle_id", "=", self.cycle.id)]
+            )
+            self.assertEqual(at_risk, theirs)
+            self.assertTrue(theirs.is_at_risk)
+            self.assertFalse(mine.is_at_risk)
