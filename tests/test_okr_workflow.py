@@ -35,6 +35,7 @@ class TestOkrWorkflow(OkrCase):
 
     def test_submit_approve_close(self):
         objective = self._objective(self.emp_worker).with_user(self.user_worker)
+        self._flush_tracking()  # created in an earlier request
         objective.action_submit()
         self._flush_tracking()
         self.assertEqual(objective.state, "submitted")
@@ -52,8 +53,16 @@ class TestOkrWorkflow(OkrCase):
         self.assertTrue(objective.date_approved)
         self.assertFalse(self._approval_activities(objective), "approving completes the request")
         self._flush_tracking()
-        tracked = objective.sudo().message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "state"
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "okr.objective"),
+                    ("mail_message_id.res_id", "=", objective.id),
+                    ("field_id.name", "=", "state"),
+                ]
+            )
         )
         self.assertEqual(
             sorted(tracked.mapped("new_value_char")),
