@@ -1,1 +1,8 @@
-from . import test_okr_progress, test_okr_reminder, test_okr_security, test_okr_workflow
+from . import (
+    test_kpi,
+    test_kpi_refresh,
+    test_okr_progress,
+    test_okr_reminder,
+    test_okr_security,
+    test_okr_workflow,
+)

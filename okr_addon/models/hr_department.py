@@ -10,6 +10,12 @@ class HrDepartment(models.Model):
         string="Current Objectives",
         domain=[("state", "in", ("draft", "submitted", "running"))],
     )
+    kpi_target_ids = fields.One2many(
+        "kpi.target",
+        "department_id",
+        string="KPI Targets",
+        domain=[("level", "=", "department")],
+    )
     okr_objective_count = fields.Integer(
         string="Objectives", compute="_compute_okr_objective_count"
     )

@@ -11,6 +11,9 @@ class HrEmployee(models.Model):
         domain=[("state", "in", ("draft", "submitted", "running"))],
         groups="hr.group_hr_user",
     )
+    kpi_target_ids = fields.One2many(
+        "kpi.target", "employee_id", string="KPI Targets", groups="hr.group_hr_user"
+    )
     okr_objective_count = fields.Integer(
         string="Objectives",
         compute="_compute_okr_objective_count",

@@ -63,6 +63,12 @@ class OkrKeyResult(models.Model):
         help="Owner's confidence (0 to 1) of reaching the target, from the latest check-in.",
     )
     checkin_ids = fields.One2many("okr.checkin", "key_result_id", string="Check-ins")
+    kpi_target_id = fields.Many2one(
+        "kpi.target",
+        string="Fed by KPI Target",
+        index="btree_not_null",
+        help="The current value follows this KPI target's actual, so progress moves by itself.",
+    )
     last_checkin_date = fields.Date(compute="_compute_from_checkins", store=True)
     score_override = fields.Boolean(
         string="Override Score",
@@ -88,10 +94,18 @@ class OkrKeyResult(models.Model):
         "checkin_ids.confidence",
         "start_value",
         "cumulative",
+        "kpi_target_id.actual",
+        "kpi_target_id.has_actual",
     )
     def _compute_from_checkins(self):
         for result in self:
             checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
+            kpi = result.kpi_target_id
+            if kpi:
+                result.current_value = kpi.actual if kpi.has_actual else result.start_value
+                result.confidence = checkins[-1].confidence if checkins else 0.0
+                result.last_checkin_date = checkins[-1].date if checkins else False
+                continue
             if not checkins:
                 result.current_value = result.start_value
                 result.confidence = 0.0

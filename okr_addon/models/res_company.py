@@ -17,13 +17,26 @@ class ResCompany(models.Model):
         "its owner gets one reminder.",
     )
 
-    @api.constrains("okr_progress_cap", "okr_stale_days")
+    kpi_score_cap = fields.Float(
+        string="KPI Score Cap",
+        default=1.2,
+        help="Score of a KPI that reaches its stretch value; 1.0 turns stretch goals off.",
+    )
+
+    @api.constrains("okr_progress_cap", "okr_stale_days", "kpi_score_cap")
     def _check_okr_settings(self):
         for company in self:
             if company.okr_progress_cap < 1.0:
                 raise ValidationError(
                     self.env._(
                         "%(company)s: the OKR progress cap must be at least 1.0 (100%%).",
+                        company=company.name,
+                    )
+                )
+            if company.kpi_score_cap < 1.0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the KPI score cap must be at least 1.0.",
                         company=company.name,
                     )
                 )

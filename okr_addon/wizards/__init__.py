@@ -1,1 +1,6 @@
-from . import okr_objective_send_back
+from . import (
+    kpi_cascade_wizard,
+    kpi_cascade_wizard_line,
+    kpi_measurement_import,
+    okr_objective_send_back,
+)

@@ -1,0 +1,375 @@
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools.safe_eval import safe_eval
+
+from ..logic import kpi as kpi_logic
+from ..logic import periods
+
+NUMERIC = ("integer", "float", "monetary")
+AGGREGATES = [
+    ("sum", "Sum"),
+    ("avg", "Average"),
+    ("count", "Count"),
+    ("min", "Min"),
+    ("max", "Max"),
+]
+ATTENDANCE_METRICS = [
+    ("attendance_rate", "Attendance Rate"),
+    ("late_arrivals", "Late Arrivals"),
+    ("worked_hours", "Worked Hours"),
+    ("overtime_hours", "Overtime Hours"),
+]
+
+
+class KpiDefinition(models.Model):
+    """How a KPI is measured: where its values come from and what "good" means.
+
+    Sources: typed in by hand, computed from any Odoo model (one grouped query
+    per period for all employees), from attendances against the working
+    schedule, or pushed by a connector.
+    """
+
+    _name = "kpi.definition"
+    _description = "KPI Definition"
+    _inherit = ["mail.thread"]
+    _order = "sequence, code"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(required=True, tracking=True, help="Unique per company, e.g. SCRAP_RATE.")
+    description = fields.Text(translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    unit = fields.Char(help="Shown after the values: %, pcs, CNY, h…")
+    direction = fields.Selection(
+        [("higher_better", "Higher is better"), ("lower_better", "Lower is better")],
+        default="higher_better",
+        required=True,
+        tracking=True,
+    )
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter")],
+        string="Measured per",
+        default="month",
+        required=True,
+        help="Automatic sources store one value per employee and period.",
+    )
+    aggregation = fields.Selection(
+        [("sum", "Sum"), ("avg", "Average"), ("min", "Min"), ("max", "Max"), ("last", "Latest")],
+        default="avg",
+        required=True,
+        help="How the values measured within a target's dates make its actual, and how "
+        "children's actuals roll up to their parent (sum adds them, anything else averages).",
+    )
+    source = fields.Selection(
+        [
+            ("manual", "Manual"),
+            ("odoo", "Odoo Data"),
+            ("attendance", "Attendance"),
+            ("connector", "Connector"),
+        ],
+        default="manual",
+        required=True,
+        tracking=True,
+    )
+    # --- Odoo query --------------------------------------------------------
+    model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
+    model_name = fields.Char(related="model_id.model", string="Model Name")
+    domain = fields.Char(default="[]", help="Which records count, as an Odoo domain.")
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
+    )
+    employee_path = fields.Char(
+        default="employee_id",
+        help="Field path from the record to the employee: employee_id, worker_id, "
+        "user_id.employee_id…",
+    )
+    value_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Value Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary'))]",
+    )
+    value_aggregate = fields.Selection(AGGREGATES, default="sum")
+    is_ratio = fields.Boolean(
+        string="Ratio", help="Divide by a second measure of the same model (scrap / produced)."
+    )
+    denominator_domain = fields.Char(default="[]")
+    denominator_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Denominator Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary'))]",
+    )
+    denominator_aggregate = fields.Selection(AGGREGATES, default="sum")
+    ratio_factor = fields.Float(default=1.0, help="100 to express the ratio in %.")
+    # --- Attendance ------------------------------------------------------------
+    attendance_metric = fields.Selection(ATTENDANCE_METRICS)
+    late_tolerance = fields.Integer(
+        string="Late Tolerance (min)", default=5, help="Minutes of grace before a late arrival."
+    )
+    # ----------------------------------------------------------------------------
+    target_ids = fields.One2many("kpi.target", "definition_id", string="Targets")
+    target_count = fields.Integer(compute="_compute_counts")
+    measurement_count = fields.Integer(compute="_compute_counts")
+    last_refresh = fields.Datetime(readonly=True, copy=False)
+
+    _code_company_uniq = models.Constraint(
+        "UNIQUE(code, company_id)", "A KPI code must be unique per company."
+    )
+
+    def _compute_counts(self):
+        targets = dict(
+            self.env["kpi.target"]._read_group(
+                [("definition_id", "in", self.ids)], ["definition_id"], ["__count"]
+            )
+        )
+        measurements = dict(
+            self.env["kpi.measurement"]._read_group(
+                [("definition_id", "in", self.ids)], ["definition_id"], ["__count"]
+            )
+        )
+        for definition in self:
+            definition.target_count = targets.get(definition, 0)
+            definition.measurement_count = measurements.get(definition, 0)
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for definition in self:
+            definition.display_name = f"[{definition.code}] {definition.name}"
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    def _config_error(self, field_label, reason):
+        return ValidationError(
+            self.env._(
+                "KPI “%(kpi)s”, %(field)s: %(reason)s",
+                kpi=self.display_name,
+                field=field_label,
+                reason=reason,
+            )
+        )
+
+    @api.constrains(
+        "source",
+        "model_id",
+        "domain",
+        "date_field_id",
+        "employee_path",
+        "value_field_id",
+        "value_aggregate",
+        "is_ratio",
+        "denominator_domain",
+        "denominator_field_id",
+        "denominator_aggregate",
+        "attendance_metric",
+    )
+    def _check_source(self):
+        for definition in self:
+            if definition.source == "odoo":
+                definition._check_odoo_query()
+            elif definition.source == "attendance" and not definition.attendance_metric:
+                raise definition._config_error(
+                    self.env._("Attendance Metric"), self.env._("choose a metric")
+                )
+
+    def _check_odoo_query(self):
+        _ = self.env._
+        if not self.model_id:
+            raise self._config_error(_("Model"), _("choose the model the values come from"))
+        if self.model_name not in self.env:
+            raise self._config_error(
+                _("Model"), _("model %s is not installed", self.model_id.model)
+            )
+        if not self.date_field_id or self.date_field_id.model_id != self.model_id:
+            raise self._config_error(_("Date Field"), _("choose a date field of the model"))
+        self._parse_domain(self.domain, _("Domain"))
+        self._group_path()
+        self._check_measure(self.value_field_id, self.value_aggregate, _("Value Field"))
+        if self.is_ratio:
+            self._parse_domain(self.denominator_domain, _("Denominator Domain"))
+            self._check_measure(
+                self.denominator_field_id, self.denominator_aggregate, _("Denominator Field")
+            )
+
+    def _check_measure(self, field, aggregate, label):
+        _ = self.env._
+        if aggregate == "count":
+            return
+        if not field or field.model_id != self.model_id:
+            raise self._config_error(label, _("choose a field of the model (or count records)"))
+        if field.ttype not in NUMERIC:
+            raise self._config_error(
+                label,
+                _(
+                    "%(field)s is a %(type)s field: only numbers can be summed or averaged",
+                    field=field.name,
+                    type=field.ttype,
+                ),
+            )
+
+    def _parse_domain(self, text, label):
+        """Return the domain written in ``text`` as a Domain, validated on the model."""
+        Model = self.env[self.model_name]
+        try:
+            domain = Domain(safe_eval(text or "[]", {"uid": self.env.uid}))
+            domain.validate(Model)
+        except Exception as error:  # any syntax or field error becomes a clear message
+            raise self._config_error(label, str(error)) from error
+        return domain
+
+    def _group_path(self):
+        """Split the employee path into (field path to group by, via_user).
+
+        The path must follow stored many2one fields to ``hr.employee``, or to
+        ``res.users`` followed by ``employee_id`` (mapped with the company's
+        employees).
+        """
+        _ = self.env._
+        names = (self.employee_path or "").strip().split(".")
+        model = self.env[self.model_name]
+        for position, name in enumerate(names):
+            field = model._fields.get(name)
+            last = position == len(names) - 1
+            if last and name == "employee_id" and model._name == "res.users" and position:
+                return ".".join(names[:-1]), True
+            if not field or field.type != "many2one" or not field.store:
+                raise self._config_error(
+                    _("Employee Path"),
+                    _(
+                        "%(name)s is not a stored many-to-one field of %(model)s",
+                        name=name,
+                        model=model._name,
+                    ),
+                )
+            model = self.env[field.comodel_name]
+        if model._name != "hr.employee":
+            raise self._config_error(
+                _("Employee Path"),
+                _(
+                    "%(path)s leads to %(model)s, not to an employee",
+                    path=self.employee_path,
+                    model=model._name,
+                ),
+            )
+        return ".".join(names), False
+
+    # ------------------------------------------------------------------
+    # Measuring
+    # ------------------------------------------------------------------
+    def _period_bounds(self, day):
+        return periods.cycle_bounds(self.period_type, day)
+
+    def _query_values(self, domain_text, field, aggregate, date_from, date_to):
+        """{employee id: aggregate} over the period: one grouped query for everyone."""
+        Model = self.env[self.model_name].sudo().with_company(self.company_id)
+        date_field = self.date_field_id.name
+        if self.date_field_id.ttype == "datetime":
+            start = datetime.datetime.combine(date_from, datetime.time.min)
+            end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
+            dates = Domain(date_field, ">=", start) & Domain(date_field, "<", end)
+        else:
+            dates = Domain(date_field, ">=", date_from) & Domain(date_field, "<=", date_to)
+        domain = self._parse_domain(domain_text, self.env._("Domain")) & dates
+        if "company_id" in Model._fields:
+            domain &= Domain("company_id", "in", [self.company_id.id, False])
+        path, via_user = self._group_path()
+        measure = "__count" if aggregate == "count" else f"{field.name}:{aggregate}"
+        rows = Model._read_group(domain, [path], [measure])
+        values = {record.id: value or 0.0 for record, value in rows if record}
+        if via_user:
+            values = self._user_values_to_employees(values)
+        return values
+
+    def _user_values_to_employees(self, values):
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(
+                [("user_id", "in", list(values)), ("company_id", "=", self.company_id.id)],
+                ["user_id"],
+            )
+        )
+        return {employee.id: values[employee.user_id.id] for employee in employees}
+
+    def _odoo_values(self, date_from, date_to):
+        values = self._query_values(
+            self.domain, self.value_field_id, self.value_aggregate, date_from, date_to
+        )
+        if not self.is_ratio:
+            return values
+        denominators = self._query_values(
+            self.denominator_domain,
+            self.denominator_field_id,
+            self.denominator_aggregate,
+            date_from,
+            date_to,
+        )
+        ratios = {}
+        for employee_id, denominator in denominators.items():
+            value = kpi_logic.ratio(values.get(employee_id, 0.0), denominator)
+            if value is not None:  # no denominator, no ratio: nothing is measured
+                ratios[employee_id] = value * (self.ratio_factor or 1.0)
+        return ratios
+
+    def _measure(self, date_from, date_to):
+        """{employee id: value} of this KPI for the period, from its automatic source."""
+        self.ensure_one()
+        if self.source == "odoo":
+            return self._odoo_values(date_from, date_to)
+        if self.source == "attendance":
+            return self.env["hr.attendance"]._okr_kpi_values(
+                self.attendance_metric,
+                self.company_id,
+                date_from,
+                date_to,
+                self.late_tolerance,
+            )
+        return {}
+
+    def action_refresh(self, day=None):
+        """Recompute this period's automatic measurements; safe to run again."""
+        day = day or fields.Date.context_today(self)
+        Measurement = self.env["kpi.measurement"]
+        for definition in self.filtered(lambda d: d.source in ("odoo", "attendance")):
+            date_from, date_to = definition._period_bounds(day)
+            values = definition._measure(date_from, date_to)
+            Measurement._replace_automatic(definition, date_from, values)
+            definition.last_refresh = fields.Datetime.now()
+        return True
+
+    @api.model
+    def _cron_refresh(self):
+        """Refresh every automatic KPI for the current period (and the previous one
+        during its first week, so late data still counts)."""
+        today = fields.Date.context_today(self)
+        definitions = self.search([("source", "in", ("odoo", "attendance"))])
+        for definition in definitions:
+            definition.action_refresh(today)
+            start, _end = definition._period_bounds(today)
+            if (today - start).days < 7:
+                definition.action_refresh(start - datetime.timedelta(days=1))
+        return definitions
+
+    def action_open_targets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.kpi_target_action")
+        action["domain"] = [("definition_id", "=", self.id)]
+        action["context"] = {"default_definition_id": self.id}
+        return action
+
+    def action_open_measurements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("okr_addon.kpi_measurement_action")
+        action["domain"] = [("definition_id", "=", self.id)]
+        action["context"] = {"default_definition_id": self.id}
+        return action

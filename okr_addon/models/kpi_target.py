@@ -1,0 +1,272 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..logic import kpi as kpi_logic
+
+LEVELS = [("company", "Company"), ("department", "Department"), ("employee", "Employee")]
+
+
+class KpiTarget(models.Model):
+    """A KPI goal for a company, department or employee over a date range.
+
+    Targets cascade: a company target has department children, which have
+    employee children. A leaf's actual comes from its measurements; a
+    parent's actual rolls up from its children of the same KPI (sum or mean,
+    by the KPI's aggregation). Editing a child never changes its parent's
+    target values.
+    """
+
+    _name = "kpi.target"
+    _description = "KPI Target"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, definition_id, level, id"
+    _parent_store = True
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    definition_id = fields.Many2one(
+        "kpi.definition", string="KPI", required=True, index=True, check_company=True
+    )
+    direction = fields.Selection(related="definition_id.direction")
+    unit = fields.Char(related="definition_id.unit")
+    level = fields.Selection(LEVELS, default="employee", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+    )
+    employee_id = fields.Many2one("hr.employee", index=True, check_company=True)
+    parent_id = fields.Many2one(
+        "kpi.target", string="Cascaded From", index=True, ondelete="cascade", check_company=True
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("kpi.target", "parent_id", string="Cascaded To")
+    date_from = fields.Date(required=True, tracking=True)
+    date_to = fields.Date(required=True, tracking=True)
+    floor = fields.Float(
+        compute="_compute_floor",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Worst acceptable value: scores 0. Defaults to 0 (higher is better) or "
+        "twice the target (lower is better).",
+    )
+    target = fields.Float(required=True, tracking=True, help="Scores 1.0.")
+    has_stretch = fields.Boolean(string="Stretch Goal")
+    stretch = fields.Float(tracking=True, help="Scores the company's cap (1.2 by default).")
+    weight = fields.Float(default=1.0, help="Weight in a scorecard of several KPIs.")
+    actual = fields.Float(readonly=True, copy=False, aggregator="avg")
+    has_actual = fields.Boolean(readonly=True, copy=False)
+    completion = fields.Float(
+        compute="_compute_score", store=True, aggregator="avg", help="1.0 = target met."
+    )
+    completion_percent = fields.Float(
+        string="Completion (%)", compute="_compute_score", store=True, aggregator="avg"
+    )
+    score = fields.Float(compute="_compute_score", store=True, aggregator="avg")
+    key_result_ids = fields.One2many("okr.key.result", "kpi_target_id", string="Key Results")
+
+    _dates = models.Constraint(
+        "CHECK(date_from <= date_to)", "A target cannot end before it starts."
+    )
+    _weight = models.Constraint("CHECK(weight >= 0)", "A target's weight cannot be negative.")
+
+    @api.depends("definition_id", "level", "employee_id", "department_id", "date_from", "date_to")
+    def _compute_name(self):
+        for target in self:
+            subject = {
+                "employee": target.employee_id.name,
+                "department": target.department_id.name,
+                "company": target.company_id.name,
+            }.get(target.level)
+            target.name = " · ".join(
+                str(part) for part in (target.definition_id.name, subject, target.date_from) if part
+            )
+
+    @api.depends("employee_id")
+    def _compute_department_id(self):
+        for target in self.filtered("employee_id"):
+            target.department_id = target.employee_id.department_id
+
+    @api.depends("target", "definition_id.direction")
+    def _compute_floor(self):
+        for target in self:
+            if not target.floor:
+                target.floor = kpi_logic.default_floor(target.target, target.direction)
+
+    @api.depends(
+        "actual",
+        "has_actual",
+        "floor",
+        "target",
+        "stretch",
+        "has_stretch",
+        "definition_id.direction",
+        "company_id.kpi_score_cap",
+    )
+    def _compute_score(self):
+        for target in self:
+            if not target.has_actual or not target.target:
+                target.completion = target.completion_percent = target.score = 0.0
+                continue
+            direction = target.direction
+            target.completion = kpi_logic.completion(target.actual, target.target, direction)
+            target.completion_percent = target.completion * 100
+            target.score = kpi_logic.score(
+                target.actual,
+                target.target,
+                direction,
+                floor=target.floor,
+                stretch=target.stretch if target.has_stretch else None,
+                cap=max(target.company_id.kpi_score_cap or kpi_logic.DEFAULT_CAP, 1.0),
+            )
+
+    @api.constrains("level", "employee_id", "department_id")
+    def _check_subject(self):
+        for target in self:
+            if target.level == "employee" and not target.employee_id:
+                raise ValidationError(
+                    self.env._("KPI target “%(name)s”: choose the employee.", name=target.name)
+                )
+            if target.level == "department" and not target.department_id:
+                raise ValidationError(
+                    self.env._("KPI target “%(name)s”: choose the department.", name=target.name)
+                )
+
+    @api.constrains("floor", "target", "stretch", "has_stretch", "definition_id")
+    def _check_bands(self):
+        for target in self:
+            try:
+                kpi_logic.check_bands(
+                    target.floor,
+                    target.target,
+                    target.stretch if target.has_stretch else None,
+                    target.direction,
+                )
+            except kpi_logic.KpiError as error:
+                messages = {
+                    "floor_order": self.env._("the floor must be worse than the target"),
+                    "stretch_order": self.env._("the stretch must be better than the target"),
+                }
+                raise ValidationError(
+                    self.env._(
+                        "KPI target “%(name)s” (%(direction)s): %(reason)s "
+                        "(floor %(floor)s, target %(target)s, stretch %(stretch)s).",
+                        name=target.name,
+                        direction=dict(
+                            target.definition_id._fields["direction"]._description_selection(
+                                self.env
+                            )
+                        )[target.direction],
+                        reason=messages.get(error.code, str(error)),
+                        floor=target.floor,
+                        target=target.target,
+                        stretch=target.stretch if target.has_stretch else "-",
+                    )
+                ) from error
+
+    @api.constrains("parent_id")
+    def _check_parent(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("KPI targets cannot cascade in a loop."))
+
+    # ------------------------------------------------------------------
+    # Actuals
+    # ------------------------------------------------------------------
+    def _rollup_children(self):
+        return self.child_ids.filtered(lambda c: c.definition_id == self.definition_id)
+
+    def _recompute_actuals(self):
+        """Recompute the actuals of these targets and of every target above them."""
+        if not self:
+            return
+        targets = self.sudo()
+        ancestor_ids = {
+            int(i) for path in targets.mapped("parent_path") for i in path.split("/") if i
+        }
+        targets |= targets.browse(ancestor_ids)
+        leaves = targets.filtered(lambda t: not t._rollup_children())
+        measured = leaves._measured_actuals()
+        for leaf in leaves:
+            leaf._set_actual(measured.get(leaf.id))
+        parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
+        for parent in parents:
+            children = parent._rollup_children()
+            parent._set_actual(
+                kpi_logic.roll_up(
+                    [c.actual if c.has_actual else None for c in children],
+                    parent.definition_id.aggregation,
+                )
+            )
+
+    def _set_actual(self, value):
+        if value is None:
+            if self.has_actual:
+                self.write({"actual": 0.0, "has_actual": False})
+        elif not self.has_actual or abs(self.actual - value) > 1e-9:
+            self.write({"actual": value, "has_actual": True})
+
+    def _measured_actuals(self):
+        """{target id: actual} from measurements, one grouped query for all targets."""
+        if not self:
+            return {}
+        rows = (
+            self.env["kpi.measurement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("definition_id", "in", self.definition_id.ids),
+                    ("date", ">=", min(self.mapped("date_from"))),
+                    ("date", "<=", max(self.mapped("date_to"))),
+                    "|",
+                    ("employee_id", "in", self.employee_id.ids),
+                    "&",
+                    ("employee_id", "=", False),
+                    ("department_id", "in", self.department_id.ids),
+                ],
+                ["definition_id", "employee_id", "department_id", "date:day"],
+                ["value:sum", "__count"],
+                order="date:day",
+            )
+        )
+        series = {}
+        for definition, employee, department, day, total, count in rows:
+            key = (definition.id, employee.id, department.id if not employee else False)
+            daily = total if definition.aggregation == "sum" else total / count
+            series.setdefault(key, []).append((day, daily))
+        actuals = {}
+        for target in self:
+            key = (
+                target.definition_id.id,
+                target.employee_id.id if target.level == "employee" else False,
+                target.department_id.id if target.level == "department" else False,
+            )
+            values = [
+                value
+                for day, value in series.get(key, [])
+                if target.date_from <= day <= target.date_to
+            ]
+            actuals[target.id] = kpi_logic.aggregate(values, target.definition_id.aggregation)
+        return actuals
+
+    def action_recompute(self):
+        self._recompute_actuals()
+        return True
+
+    def action_cascade(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cascade %(name)s", name=self.name),
+            "res_model": "kpi.cascade.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_target_id": self.id},
+        }

@@ -1,0 +1,260 @@
+import base64
+import datetime
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import OkrCase
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class KpiCase(OkrCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.scrap = cls.env["kpi.definition"].create(
+            {"name": "Scrap rate", "code": "SCRAP", "unit": "%", "direction": "lower_better"}
+        )
+        cls.output = cls.env["kpi.definition"].create(
+            {"name": "Output", "code": "OUTPUT", "unit": "pcs", "aggregation": "sum"}
+        )
+
+    @classmethod
+    def _target(cls, definition, employee=None, **vals):
+        values = {
+            "definition_id": definition.id,
+            "level": "employee" if employee else "company",
+            "employee_id": employee.id if employee else False,
+            "date_from": D(2026, 11, 1),
+            "date_to": D(2026, 11, 30),
+            "target": 4.0,
+        }
+        values.update(vals)
+        return cls.env["kpi.target"].create(values)
+
+    def _measure(self, definition, employee, day, value, source="manual"):
+        return self.env["kpi.measurement"].create(
+            {
+                "definition_id": definition.id,
+                "employee_id": employee.id,
+                "date": day,
+                "value": value,
+                "source": source,
+            }
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestKpiTargets(KpiCase):
+    def test_actual_completion_and_score_follow_measurements(self):
+        target = self._target(self.scrap, self.emp_worker, floor=6.0, has_stretch=True, stretch=3.0)
+        self.assertFalse(target.has_actual)
+        self.assertEqual(target.score, 0.0)
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 4.0)
+        last = self._measure(self.scrap, self.emp_worker, D(2026, 11, 4), 3.0)
+        self._measure(self.scrap, self.emp_worker, D(2026, 12, 1), 9.0)  # outside the month
+        self._measure(self.scrap, self.emp_colleague, D(2026, 11, 4), 9.0)  # someone else
+        self.assertTrue(target.has_actual)
+        self.assertAlmostEqual(target.actual, 3.5, msg="average of the month's values")
+        self.assertAlmostEqual(target.completion, 1.125, msg="lower is better: 2 - 3.5/4")
+        self.assertAlmostEqual(target.score, 1.1)
+        last.value = 6.0
+        self.assertAlmostEqual(target.actual, 5.0)
+        self.assertAlmostEqual(target.score, 0.5, msg="proportional, not all-or-nothing")
+        last.unlink()
+        self.assertAlmostEqual(target.actual, 4.0)
+
+    def test_sum_kpi_and_score_cap_setting(self):
+        target = self._target(
+            self.output, self.emp_worker, target=1000, floor=0, has_stretch=True, stretch=1200
+        )
+        self._measure(self.output, self.emp_worker, D(2026, 11, 3), 700)
+        self._measure(self.output, self.emp_worker, D(2026, 11, 4), 600)
+        self.assertEqual(target.actual, 1300)
+        self.assertAlmostEqual(target.score, 1.2)
+        self.company.kpi_score_cap = 1.5
+        self.assertAlmostEqual(target.score, 1.5)
+
+    def test_bad_bands_are_rejected_by_name(self):
+        with self.assertRaisesRegex(
+            ValidationError, r"Scrap rate · Wang Wu.*floor must be worse than the target"
+        ):
+            self._target(self.scrap, self.emp_worker, floor=3.0)
+        with self.assertRaisesRegex(ValidationError, "stretch must be better than the target"):
+            self._target(self.scrap, self.emp_worker, floor=6.0, has_stretch=True, stretch=5.0)
+
+    def test_default_floor(self):
+        self.assertEqual(self._target(self.scrap, self.emp_worker).floor, 8.0)
+        self.assertEqual(self._target(self.output, self.emp_worker, target=100).floor, 0.0)
+
+    @mute_logger("odoo.sql_db")
+    def test_duplicate_measurement_is_refused(self):
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 4.0)
+        with self.assertRaises(IntegrityError), self.cr.savepoint():
+            self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 5.0)
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 5.0, source="import")
+
+    def test_key_result_follows_kpi_target(self):
+        target = self._target(self.scrap, self.emp_worker)
+        objective = self._objective(self.emp_worker)
+        kr = objective.key_result_ids
+        kr.kpi_target_id = target
+        self.assertEqual(kr.current_value, 7.0)
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 6.0)
+        self.assertEqual(kr.current_value, 6.0)
+        self.assertAlmostEqual(kr.progress, 0.5)
+        self.assertAlmostEqual(objective.progress, 0.5)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiCascade(KpiCase):
+    def test_factor_cascade_and_mean_roll_up(self):
+        workshop = self._target(
+            self.scrap, level="department", department_id=self.department.id, target=4.5, floor=7.0
+        )
+        form = Form(self.env["kpi.cascade.wizard"].with_context(default_target_id=workshop.id))
+        form.child_level = "employee"
+        form.rule = "factor"
+        form.factor = 4.0 / 4.5
+        form.employee_ids.add(self.emp_worker)
+        form.employee_ids.add(self.emp_colleague)
+        children = self.env["kpi.target"].search(form.save().action_confirm()["domain"])
+        self.assertEqual(len(children), 2)
+        self.assertEqual(children.parent_id, workshop)
+        for child in children:
+            self.assertAlmostEqual(child.target, 4.0)
+            self.assertAlmostEqual(child.floor, 7.0 * 4.0 / 4.5)
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 3.0)
+        self._measure(self.scrap, self.emp_colleague, D(2026, 11, 3), 5.0)
+        self.assertAlmostEqual(workshop.actual, 4.0, msg="scrap rates average up")
+        children[0].target = 3.0
+        self.assertAlmostEqual(workshop.target, 4.5, msg="editing a child never moves its parent")
+
+    def test_equal_and_headcount_splits_sum_up(self):
+        company = self._target(self.output, target=1000)
+        form = Form(self.env["kpi.cascade.wizard"].with_context(default_target_id=company.id))
+        form.rule = "equal"
+        for employee in (self.emp_worker, self.emp_colleague, self.emp_manager, self.emp_frontline):
+            form.employee_ids.add(employee)
+        children = self.env["kpi.target"].search(form.save().action_confirm()["domain"])
+        self.assertEqual(children.mapped("target"), [250.0] * 4)
+        self._measure(self.output, self.emp_worker, D(2026, 11, 3), 300)
+        self._measure(self.output, self.emp_colleague, D(2026, 11, 3), 200)
+        self.assertEqual(company.actual, 500, msg="output adds up")
+
+        other = self.env["hr.department"].create({"name": "Welding"})
+        self.env["hr.employee"].create({"name": "Sun Mei", "department_id": other.id})
+        form = Form(self.env["kpi.cascade.wizard"].with_context(default_target_id=company.id))
+        form.child_level = "department"
+        form.rule = "headcount"
+        form.department_ids.add(self.department)
+        form.department_ids.add(other)
+        departments = self.env["kpi.target"].search(form.save().action_confirm()["domain"])
+        by_department = {t.department_id: t.target for t in departments}
+        headcount = len(self.department.member_ids)
+        self.assertAlmostEqual(by_department[other], 1000 / (headcount + 1))
+        self.assertAlmostEqual(by_department[self.department], 1000 * headcount / (headcount + 1))
+
+    def test_cascade_without_subjects_is_refused(self):
+        company = self._target(self.output, target=1000)
+        wizard = self.env["kpi.cascade.wizard"].create({"target_id": company.id})
+        with self.assertRaisesRegex(UserError, "Choose the departments or employees"):
+            wizard.action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestKpiImport(KpiCase):
+    def test_valid_rows_land_and_bad_rows_are_named(self):
+        self.emp_worker.barcode = "1001"
+        self.emp_colleague.barcode = "1002"
+        target = self._target(self.scrap, self.emp_worker)
+        csv_text = (
+            "kpi,employee,date,value,note\n"
+            "SCRAP,1001,2026-11-03,4.4,\n"
+            "SCRAP,9999,2026-11-03,4.0,\n"
+            "SCRAP,1002,2026-11-03,abc,\n"
+            "NOPE,1002,2026-11-03,4.0,\n"
+            "SCRAP,1002,03/11/26,4.0,\n"
+            "SCRAP,1002,2026-11-04,3.9,good\n"
+        )
+        wizard = self.env["kpi.measurement.import"].create(
+            {"file": base64.b64encode(csv_text.encode()), "filename": "scrap.csv"}
+        )
+        wizard.action_import()
+        self.assertEqual(wizard.imported_count, 2)
+        self.assertEqual(wizard.error_count, 4)
+        for expected in (
+            "<td>3</td><td>employee</td>",
+            "<td>4</td><td>value</td>",
+            "<td>5</td><td>kpi</td>",
+            "<td>6</td><td>date</td>",
+        ):
+            self.assertIn(expected, wizard.result)
+        self.assertAlmostEqual(target.actual, 4.4)
+        again = self.env["kpi.measurement.import"].create(
+            {
+                "file": base64.b64encode(csv_text.replace("4.4", "4.2").encode()),
+                "filename": "scrap.csv",
+            }
+        )
+        again.action_import()
+        values = self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
+        self.assertEqual(len(values), 2, "re-importing updates, never duplicates")
+        self.assertAlmostEqual(target.actual, 4.2)
+
+    def test_wrong_header_rejects_the_file(self):
+        wizard = self.env["kpi.measurement.import"].create(
+            {"file": base64.b64encode(b"code,who,value\nSCRAP,1,2\n"), "filename": "x.csv"}
+        )
+        with self.assertRaisesRegex(UserError, "x.csv cannot be imported: missing column"):
+            wizard.action_import()
+
+
+@tagged("post_install", "-at_install")
+class TestKpiAccess(KpiCase):
+    def test_employees_see_own_targets_managers_their_team(self):
+        mine = self._target(self.scrap, self.emp_worker)
+        colleague = self._target(self.scrap, self.emp_colleague)
+        outsider = self._target(self.scrap, self.emp_outsider)
+        company = self._target(self.output, target=1000)
+        Target = self.env["kpi.target"]
+        self.assertEqual(
+            Target.with_user(self.user_worker).search(
+                [("id", "in", (mine | colleague | company).ids)]
+            ),
+            mine | company,
+        )
+        self.assertEqual(
+            Target.with_user(self.user_manager).search(
+                [("id", "in", (mine | colleague | outsider).ids)]
+            ),
+            mine | colleague,
+        )
+        with self.assertRaises(AccessError):
+            mine.with_user(self.user_worker).target = 1.0
+        colleague.with_user(self.user_manager).target = 3.8
+        with self.assertRaises(AccessError):
+            outsider.with_user(self.user_manager).target = 3.8
+
+    def test_employees_enter_own_numbers_but_not_automatic_ones(self):
+        Measurement = self.env["kpi.measurement"].with_user(self.user_worker)
+        own = Measurement.create(
+            {"definition_id": self.scrap.id, "employee_id": self.emp_worker.id, "value": 4.1}
+        )
+        self.assertEqual(own.source, "manual")
+        with self.assertRaises(AccessError):
+            Measurement.create(
+                {"definition_id": self.scrap.id, "employee_id": self.emp_colleague.id, "value": 4.1}
+            )
+        automatic = self._measure(self.scrap, self.emp_worker, D(2026, 11, 5), 5.0, source="odoo")
+        with self.assertRaises(AccessError):
+            automatic.with_user(self.user_worker).value = 1.0
+        with self.assertRaises(AccessError):
+            self.env["kpi.definition"].with_user(self.user_manager).create(
+                {"name": "Rogue", "code": "ROGUE"}
+            )
