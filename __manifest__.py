@@ -38,5 +38,6 @@
     ],
     "demo": [
         "demo/okr_demo.xml",
+        "demo/kpi_demo.xml",
     ],
 }
