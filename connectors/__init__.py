@@ -1,0 +1,58 @@
+"""Integration adapters of okr_addon: plain Python, no Odoo import.
+
+They bring outside data in (terminal punches, attendances, KPI values, wages)
+and push incentive lines out, each behind a small typed API that plain
+pytest covers. The Odoo side only calls them and writes what they return.
+
+==========================  ===================================================
+module                      what it does
+==========================  ===================================================
+``http.ApiClient``          JSON over HTTP: one session, timeouts, retries with
+                            backoff, auth (API key, bearer, basic), typed errors
+``attendance.zkteco``       ZKTeco-style terminal CSV -> :class:`Punch` list
+``attendance.pairing``      punches -> check-in/check-out pairs with stable ids
+``attendance.rest``         paginated REST attendances -> AttendanceRecord list
+``payroll.api``             wages and payslip totals in; incentive lines out,
+                            idempotent (``Idempotency-Key: <ledger_key>``)
+``export``                  incentive lines -> CSV (UTF-8 BOM) and XLSX
+``kpi``                     KPI values from CSV or REST -> measurement dicts
+``testing.FakeRemote``      scripted local HTTP server for tests and demos
+==========================  ===================================================
+
+Files. Terminal exports (UTF-8, UTF-8 BOM, GBK or UTF-16; comma, semicolon
+or tab; headers as below or ``AC-No.,Name,Date/Time,Status``)::
+
+    No.,Name,Time,State
+    1001,Wang Wu,2026-11-02 07:58:12,C/In
+    1001,Wang Wu,2026-11-02 17:04:40,C/Out
+
+KPI values::
+
+    KPI Code,Employee Code,Date,Value
+    OUTPUT,1001,2026-11-02,412
+
+Samples live in ``data/connectors/``. Other header names are mapped with
+``mapping={"timestamp": "Punch time"}``, other date layouts with ``formats``.
+
+Errors. Every parser returns a ``LoadResult``: ``items`` (valid rows),
+``errors`` (one :class:`~connectors.errors.PayloadError` per bad row) and
+``warnings`` (e.g. pagination cut short). One bad row never blocks the
+others; an error row reads::
+
+    row 4, field 'Time': not a valid date/time '2026-11-31 07:55:02'
+    (expected e.g. 2026-11-02 08:01:33, 2026-11-02 08:01, 2026/11/02 08:01:33)
+
+with ``.row`` (line number in the file, header = 1; or position across API
+pages), ``.field`` (the header or remote field name), ``.reason`` and
+``.raw`` (the row as read). A file that cannot be read at all raises
+``FileError``; remote failures raise ``TransientError`` (retry later),
+``ConfigurationError`` (fix the backend), ``HttpStatusError`` or
+``MalformedResponseError``. No message or log line carries a credential.
+
+Example::
+
+    client = ApiClient("https://payroll.example.com/api/",
+                       auth={"type": "bearer", "token": token}, timeout=10)
+    results = PayrollSink(client, "incentives").push(lines)
+    # [PushResult(index=1, ledger_key="INC-2026-11-1001", status="posted"), ...]
+"""
