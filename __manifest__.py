@@ -18,6 +18,7 @@
         "portal",
         "web_hierarchy",
     ],
+    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl"]},
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",
@@ -31,6 +32,7 @@
         "views/kpi_definition_views.xml",
         "views/kpi_target_views.xml",
         "views/kpi_measurement_views.xml",
+        "views/okr_incentive_views.xml",
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
         "views/res_config_settings_views.xml",

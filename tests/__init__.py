@@ -1,4 +1,5 @@
 from . import (
+    test_incentive,
     test_kpi,
     test_kpi_refresh,
     test_okr_progress,

@@ -14,6 +14,19 @@ class HrEmployee(models.Model):
     kpi_target_ids = fields.One2many(
         "kpi.target", "employee_id", string="KPI Targets", groups="hr.group_hr_user"
     )
+    okr_incentive_line_ids = fields.One2many(
+        "okr.incentive.line", "employee_id", string="Incentives", groups="hr.group_hr_user"
+    )
+    okr_training_ids = fields.One2many(
+        "okr.training.recommendation",
+        "employee_id",
+        string="Recommended Trainings",
+        groups="hr.group_hr_user",
+    )
+    okr_promotion_eligible = fields.Boolean(
+        string="Promotion-Eligible", groups="hr.group_hr_user", tracking=True
+    )
+    okr_promotion_reason = fields.Char(string="Promotion Reason", groups="hr.group_hr_user")
     okr_objective_count = fields.Integer(
         string="Objectives",
         compute="_compute_okr_objective_count",

@@ -23,6 +23,11 @@ class ResCompany(models.Model):
         help="Score of a KPI that reaches its stretch value; 1.0 turns stretch goals off.",
     )
 
+    okr_manager_sees_incentives = fields.Boolean(
+        string="Managers See Their Team's Incentives",
+        help="Otherwise only the employee, HR and payroll see incentive lines.",
+    )
+
     @api.constrains("okr_progress_cap", "okr_stale_days", "kpi_score_cap")
     def _check_okr_settings(self):
         for company in self:

@@ -1,0 +1,121 @@
+"""Incentive maths: tiers, amounts, caps, explanations and the posting ledger.
+
+A rule turns one basis value per employee (KPI completion %, a score, an
+attendance rate…) into an amount through **tiers**: bands ``[lower, upper)``
+where a missing bound is open. Tiers must neither overlap nor leave gaps, so
+every value lands in at most one band and nothing is silently unpaid
+between two bands.
+
+The **ledger** makes posting safe to repeat: for each ledger key the amount
+already posted is known, and posting only ever adds the difference.
+"""
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+CENT = 0.005
+
+
+class IncentiveError(ValueError):
+    """Bad rule configuration; ``code`` names the problem, ``names`` the tiers."""
+
+    def __init__(self, code, message, names=()):
+        super().__init__(message)
+        self.code = code
+        self.names = tuple(names)
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    lower: float | None  # inclusive; None = no lower bound
+    upper: float | None  # exclusive; None = no upper bound
+    amount: float
+
+    def contains(self, value):
+        return (self.lower is None or value >= self.lower) and (
+            self.upper is None or value < self.upper
+        )
+
+    def label(self, unit=""):
+        if self.lower is None and self.upper is None:
+            return "any value"
+        if self.lower is None:
+            return f"< {self.upper:g}{unit}"
+        if self.upper is None:
+            return f"≥ {self.lower:g}{unit}"
+        return f"{self.lower:g}–{self.upper:g}{unit}"
+
+
+def _sort_key(tier):
+    return float("-inf") if tier.lower is None else tier.lower
+
+
+def check_tiers(tiers):
+    """Raise IncentiveError for an empty band, overlapping or gapped tiers."""
+    ordered = sorted(tiers, key=_sort_key)
+    for tier in ordered:
+        if tier.lower is not None and tier.upper is not None and tier.lower >= tier.upper:
+            raise IncentiveError(
+                "empty", "a tier's lower bound must be below its upper bound", [tier.name]
+            )
+    for below, above in pairwise(ordered):
+        if below.upper is None or above.lower is None or below.upper > above.lower:
+            raise IncentiveError("overlap", "tiers overlap", [below.name, above.name])
+        if below.upper < above.lower:
+            raise IncentiveError("gap", "tiers leave a gap", [below.name, above.name])
+
+
+def find_tier(value, tiers):
+    """The tier containing ``value``, or None."""
+    return next((tier for tier in tiers if tier.contains(value)), None)
+
+
+def amount_for(tier_amount, amount_type, wage=None):
+    """Amount of a tier: a fixed amount, a percentage of the wage, a coefficient
+    delta or points (the last two are kept as they are)."""
+    if amount_type == "wage_percent":
+        if wage is None:
+            raise IncentiveError("no_wage", "no wage for the period")
+        return round(wage * tier_amount / 100.0, 2)
+    return tier_amount
+
+
+def clamp(amount, floor=None, cap=None):
+    """Keep ``amount`` within [floor, cap] (either may be None)."""
+    if cap is not None and amount > cap:
+        amount = cap
+    if floor is not None and amount < floor:
+        amount = floor
+    return amount
+
+
+def split_by_code(amount, bonus_code, deduction_code):
+    """{input code: amount}: positive amounts under the bonus code, negative
+    ones under the deduction code (both keys always present)."""
+    if bonus_code == deduction_code:
+        return {bonus_code: amount}
+    return {bonus_code: max(amount, 0.0), deduction_code: min(amount, 0.0)}
+
+
+def deltas(wanted, posted):
+    """{key: amount still to post} so that posted + delta == wanted, per key.
+
+    Keys posted earlier but no longer wanted are reversed. Sub-cent
+    differences are ignored, so re-posting an unchanged run adds nothing.
+    """
+    result = {}
+    for key in set(wanted) | set(posted):
+        delta = round(wanted.get(key, 0.0) - posted.get(key, 0.0), 2)
+        if abs(delta) > CENT:
+            result[key] = delta
+    return result
+
+
+def explanation(steps, tier, amount, currency, unit=""):
+    """Human text of how a value became an amount, e.g.
+    'Scrap rate 3.5% vs target 4% → completion 112.5% → tier ≥ 110% → +500.00 CNY'."""
+    parts = [step for step in steps if step]
+    parts.append(f"tier {tier.label(unit)}" if tier else "no tier")
+    parts.append(f"{amount:+.2f} {currency}".strip())
+    return " → ".join(parts)

@@ -1,0 +1,83 @@
+"""Plain-pytest checks of tiers, amounts and the posting ledger."""
+
+import pytest
+
+from okr_addon.logic import incentive as inc
+
+TIERS = [
+    inc.Tier("miss", None, 80, -300),
+    inc.Tier("near", 80, 100, 0),
+    inc.Tier("met", 100, 120, 300),
+    inc.Tier("star", 120, None, 500),
+]
+
+
+def test_find_tier_bounds_are_lower_inclusive_upper_exclusive():
+    assert inc.find_tier(79.99, TIERS).name == "miss"
+    assert inc.find_tier(80, TIERS).name == "near"
+    assert inc.find_tier(119.9, TIERS).name == "met"
+    assert inc.find_tier(120, TIERS).name == "star"
+    assert inc.find_tier(5000, TIERS).name == "star"
+    assert inc.find_tier(50, TIERS[1:]) is None
+
+
+def test_valid_tiers_pass():
+    inc.check_tiers(TIERS)
+    inc.check_tiers(list(reversed(TIERS)))
+    inc.check_tiers([inc.Tier("only", 100, None, 1)])
+
+
+@pytest.mark.parametrize(
+    ("tiers", "code", "names"),
+    [
+        ([inc.Tier("a", 80, 110, 1), inc.Tier("b", 100, 120, 2)], "overlap", ("a", "b")),
+        ([inc.Tier("a", None, 80, 1), inc.Tier("b", 100, None, 2)], "gap", ("a", "b")),
+        ([inc.Tier("a", None, None, 1), inc.Tier("b", 100, None, 2)], "overlap", ("a", "b")),
+        ([inc.Tier("a", 100, 100, 1)], "empty", ("a",)),
+    ],
+)
+def test_bad_tiers_name_the_culprits(tiers, code, names):
+    with pytest.raises(inc.IncentiveError) as error:
+        inc.check_tiers(tiers)
+    assert error.value.code == code
+    assert error.value.names == names
+
+
+def test_amounts_caps_and_codes():
+    assert inc.amount_for(500, "fixed") == 500
+    assert inc.amount_for(5, "wage_percent", 6000) == 300
+    with pytest.raises(inc.IncentiveError) as error:
+        inc.amount_for(5, "wage_percent", None)
+    assert error.value.code == "no_wage"
+    assert inc.clamp(900, floor=-200, cap=800) == 800
+    assert inc.clamp(-500, floor=-200, cap=800) == -200
+    assert inc.clamp(100) == 100
+    assert inc.split_by_code(300, "OKR_BONUS", "KPI_DEDUCTION") == {
+        "OKR_BONUS": 300,
+        "KPI_DEDUCTION": 0.0,
+    }
+    assert inc.split_by_code(-300, "OKR_BONUS", "KPI_DEDUCTION") == {
+        "OKR_BONUS": 0.0,
+        "KPI_DEDUCTION": -300,
+    }
+    assert inc.split_by_code(-300, "OKR", "OKR") == {"OKR": -300}
+
+
+def test_ledger_deltas_post_only_differences():
+    assert inc.deltas({"k": 500.0}, {}) == {"k": 500.0}
+    assert inc.deltas({"k": 500.0}, {"k": 500.0}) == {}, "re-posting adds nothing"
+    assert inc.deltas({"k": 300.0}, {"k": 500.0}) == {"k": -200.0}
+    assert inc.deltas({}, {"k": 500.0}) == {"k": -500.0}, "a withdrawn line is reversed"
+    assert inc.deltas({"k": 500.001}, {"k": 500.0}) == {}
+
+
+def test_explanation_reads_like_a_sentence():
+    text = inc.explanation(
+        ["Scrap rate 3.5% vs target 4%", "completion 112.5%"],
+        inc.Tier("star", 110, None, 500),
+        500,
+        "CNY",
+        "%",
+    )
+    assert text == "Scrap rate 3.5% vs target 4% → completion 112.5% → tier ≥ 110% → +500.00 CNY"
+    assert inc.explanation(["score 40"], None, 0, "CNY").endswith("no tier → +0.00 CNY")
