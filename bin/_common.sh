@@ -35,6 +35,11 @@ addons_dir() {
     local dir="$STATE_DIR/addons"
     mkdir -p "$dir"
     ln -sfn "$ROOT" "$dir/okr_addon"
+    # Bridge modules (e.g. okr_addon_payroll) install themselves when their
+    # other dependency is there.
+    for bridge in "$ROOT"/bridges/*/; do
+        ln -sfn "${bridge%/}" "$dir/$(basename "$bridge")"
+    done
     echo "$dir"
 }
 

@@ -1,0 +1,14 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "OKR Incentives in OCA Payroll",
+    "summary": "Approved OKR/KPI incentives land on OCA payslips exactly once",
+    "version": "19.0.1.0.0",
+    "category": "Human Resources",
+    "author": "okr_addon",
+    "maintainers": ["okr_addon"],
+    "website": "https://github.com/okr-addon/okr_addon",
+    "license": "LGPL-3",
+    "depends": ["okr_addon", "payroll"],
+    "data": ["data/hr_salary_rule_data.xml"],
+    "auto_install": True,
+}

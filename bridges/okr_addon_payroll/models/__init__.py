@@ -1,0 +1,1 @@
+from . import hr_payslip, okr_incentive_posting

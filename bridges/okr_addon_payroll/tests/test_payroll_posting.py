@@ -1,0 +1,143 @@
+import datetime
+
+from odoo.addons.okr_addon.tests.test_incentive import IncentiveCase
+from odoo.tests import Form, tagged
+
+D = datetime.date
+NOVEMBER = (D(2026, 11, 1), D(2026, 11, 30))
+
+
+@tagged("post_install", "-at_install")
+class TestPayrollPosting(IncentiveCase):
+    """A whole period with OCA payroll: results → run → payslip, exactly once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        category = cls.env["hr.salary.rule.category"].create({"name": "Basic", "code": "BASIC"})
+        basic = cls.env["hr.salary.rule"].create(
+            {
+                "name": "Basic",
+                "code": "BASIC",
+                "sequence": 1,
+                "category_id": category.id,
+                "condition_select": "none",
+                "amount_select": "code",
+                "amount_python_compute": "result = contract.wage",
+            }
+        )
+        cls.structure = cls.env["hr.payroll.structure"].create(
+            {
+                "name": "Factory",
+                "code": "FACTORY",
+                "rule_ids": [
+                    (
+                        6,
+                        0,
+                        [
+                            basic.id,
+                            cls.env.ref("okr_addon_payroll.hr_salary_rule_okr_bonus").id,
+                            cls.env.ref("okr_addon_payroll.hr_salary_rule_kpi_deduction").id,
+                        ],
+                    )
+                ],
+            }
+        )
+        (cls.emp_worker | cls.emp_colleague).version_id.write({"struct_id": cls.structure.id})
+
+    def _post(self, run=None):
+        run = run or self._run()
+        run.action_compute()
+        run.action_approve()
+        run.action_post()
+        return run
+
+    def _payslip(self, employee, period=NOVEMBER):
+        date_from, date_to = period
+        slip = self.env["hr.payslip"].create(
+            {"employee_id": employee.id, "date_from": date_from, "date_to": date_to}
+        )
+        slip.onchange_employee()
+        slip.compute_sheet()
+        return slip
+
+    def _total(self, slip, code):
+        return sum(slip.line_ids.filtered(lambda line: line.code == code).mapped("total"))
+
+    def _inputs(self, slip, code):
+        return slip.input_line_ids.filtered(lambda i: i.code == code)
+
+    def test_bonus_and_deduction_reach_the_payslip_once(self):
+        self._post()
+        worker, colleague = self._payslip(self.emp_worker), self._payslip(self.emp_colleague)
+        self.assertEqual(self._total(worker, "OKR_BONUS"), 500.0)
+        self.assertEqual(self._total(worker, "BASIC"), 6000.0)
+        self.assertEqual(self._total(colleague, "KPI_DEDUCTION"), -300.0)
+        self.assertEqual(self._total(colleague, "OKR_BONUS"), 0.0)
+        bonus = self._inputs(worker, "OKR_BONUS")
+        self.assertEqual(len(bonus), 1)
+        self.assertIn("completion 112.5%", bonus.name, "the input explains the amount")
+        self.assertEqual(worker.okr_posting_ids.state, "on_payslip")
+
+        worker.compute_sheet()
+        worker.compute_sheet()
+        self.assertEqual(len(self._inputs(worker, "OKR_BONUS")), 1)
+        self.assertEqual(self._total(worker, "OKR_BONUS"), 500.0, "recompute keeps it once")
+
+    def test_inputs_survive_onchange_and_re_creation(self):
+        self._post()
+        slip = self._payslip(self.emp_worker)
+        # OCA rebuilds the inputs from the structure when employee/dates/structure change.
+        slip.onchange_employee()
+        slip.onchange_struct_id()
+        slip.compute_sheet()
+        self.assertEqual(len(self._inputs(slip, "OKR_BONUS")), 1)
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 500.0)
+        slip.action_payslip_draft()
+        with Form(slip) as form:  # the payslip form's onchanges rebuild the inputs
+            form.employee_id = self.emp_colleague
+            form.employee_id = self.emp_worker
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 500.0)
+
+        slip.action_payslip_draft()
+        slip.unlink()
+        posting = self.env["okr.incentive.posting"].search(
+            [("employee_id", "=", self.emp_worker.id)]
+        )
+        self.assertEqual(posting.state, "pending", "deleting the payslip frees the posting")
+        again = self._payslip(self.emp_worker)
+        self.assertEqual(
+            self._total(again, "OKR_BONUS"), 500.0, "a re-created payslip gets it back"
+        )
+
+    def test_post_again_adds_nothing_and_changes_adjust_the_draft(self):
+        run = self._post()
+        slip = self._payslip(self.emp_worker)
+        run.action_post()
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 500.0)
+        self.m_worker.value = 3.9  # now tier 100-110: +300
+        self._post(run)
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 300.0)
+        self.assertEqual(len(slip.okr_posting_ids), 2, "first posting plus one adjustment")
+        self.assertEqual(len(self._inputs(slip, "OKR_BONUS")), 1)
+
+    def test_done_payslip_is_never_touched(self):
+        run = self._post()
+        november = self._payslip(self.emp_worker)
+        november.action_payslip_done()
+        self.assertEqual(november.state, "done")
+        self.assertEqual(november.okr_posting_ids.state, "paid")
+        self.m_worker.value = 3.9
+        self._post(run)
+        self.assertEqual(self._inputs(november, "OKR_BONUS").amount, 500.0)
+        self.assertEqual(self._total(november, "OKR_BONUS"), 500.0)
+        adjustment = run.posting_ids.filtered("is_adjustment")
+        self.assertEqual(adjustment.target_date, D(2026, 12, 1), "moved to the next period")
+        self.assertEqual(adjustment.state, "pending")
+        december = self._payslip(self.emp_worker, (D(2026, 12, 1), D(2026, 12, 31)))
+        self.assertEqual(self._total(december, "OKR_BONUS"), -200.0)
+        self.assertIn("Adjustment -200.00", self._inputs(december, "OKR_BONUS").name)
+        self.assertEqual(adjustment.state, "on_payslip")
