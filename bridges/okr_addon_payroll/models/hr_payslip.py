@@ -70,50 +70,69 @@ class HrPayslip(models.Model):
 
     def _okr_sync_inputs(self):
         """Bind the employees' unpaid postings to these open payslips and make
-        their incentive inputs match them."""
+        their incentive inputs match them (batched: a few queries for any
+        number of payslips)."""
         slips = self.sudo().filtered(lambda s: s.state in ("draft", "verify") and s.contract_id)
         if not slips:
             return
-        Posting = self.env["okr.incentive.posting"].sudo()
-        candidates = Posting.search(
-            [
-                ("employee_id", "in", slips.employee_id.ids),
-                ("state", "in", ("pending", "on_payslip")),
-            ]
+        candidates = (
+            self.env["okr.incentive.posting"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", slips.employee_id.ids),
+                    ("state", "in", ("pending", "on_payslip")),
+                ]
+            )
         )
+        by_employee = candidates.grouped("employee_id")
         codes = slips._okr_codes() | set(candidates.mapped("input_code"))
-        for slip in slips.with_context(okr_syncing=True):
-            mine = candidates.filtered(
-                lambda p, s=slip: (
-                    p.employee_id == s.employee_id
-                    and p.target_date <= s.date_to
-                    and (not p.payslip_id or p.payslip_id == s or p.payslip_id.state == "cancel")
+        none = taken = self.env["okr.incentive.posting"]
+        plans = []
+        for slip in slips.sorted("date_to"):
+            mine = (
+                by_employee.get(slip.employee_id, none).filtered(
+                    lambda p, s=slip: (
+                        p.target_date <= s.date_to
+                        and (
+                            not p.payslip_id or p.payslip_id == s or p.payslip_id.state == "cancel"
+                        )
+                    )
                 )
+                - taken
             )
-            (slip.okr_posting_ids - mine).write(
-                {"payslip_id": False, "state": "pending", "payroll_reference": False}
-            )
-            mine.write(
+            taken |= mine
+            released = slip.okr_posting_ids - mine
+            released.write({"payslip_id": False, "state": "pending", "payroll_reference": False})
+            mine.filtered(lambda p, s=slip: p.payslip_id != s or p.state != "on_payslip").write(
                 {
                     "payslip_id": slip.id,
                     "state": "on_payslip",
                     "payroll_reference": slip.number or slip.name,
                 }
             )
-            candidates -= mine
-            slip._okr_set_inputs(mine, codes)
+            plans.append((slip, mine))
+        self._okr_apply_plans(plans, codes)
 
-    def _okr_set_inputs(self, postings, codes):
-        existing = [ExistingInput(i.id, i.code, i.amount, i.name) for i in self.input_line_ids]
-        wanted = wanted_inputs((p.input_code, p.amount, p.explanation) for p in postings)
-        commands = []
-        for operation in plan_inputs(existing, wanted, codes):
-            if operation[0] == "delete":
-                commands.append(fields.Command.delete(operation[1]))
-            elif operation[0] == "update":
-                commands.append(fields.Command.update(operation[1], operation[2]))
-            else:
-                values = {**operation[2], "contract_id": self.contract_id.id, "sequence": 90}
-                commands.append(fields.Command.create(values))
-        if commands:
-            self.write({"input_line_ids": commands})
+    def _okr_apply_plans(self, plans, codes):
+        Input = self.env["hr.payslip.input"].sudo()
+        to_create, to_delete = [], []
+        for slip, postings in plans:
+            existing = [ExistingInput(i.id, i.code, i.amount, i.name) for i in slip.input_line_ids]
+            wanted = wanted_inputs((p.input_code, p.amount, p.explanation) for p in postings)
+            for operation in plan_inputs(existing, wanted, codes):
+                if operation[0] == "delete":
+                    to_delete.append(operation[1])
+                elif operation[0] == "update":
+                    Input.browse(operation[1]).write(operation[2])
+                else:
+                    to_create.append(
+                        {
+                            **operation[2],
+                            "payslip_id": slip.id,
+                            "contract_id": slip.contract_id.id,
+                            "sequence": 90,
+                        }
+                    )
+        Input.browse(to_delete).unlink()
+        Input.create(to_create)
