@@ -41,5 +41,6 @@
     "demo": [
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",
+        "demo/incentive_demo.xml",
     ],
 }
