@@ -1,1 +1,1 @@
-from .okr_addon import models, wizards
+from .okr_addon import controllers, models, wizards

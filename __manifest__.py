@@ -36,6 +36,7 @@
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
         "views/res_config_settings_views.xml",
+        "views/okr_portal_templates.xml",
         "views/okr_menus.xml",
     ],
     "demo": [

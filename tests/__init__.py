@@ -1,4 +1,5 @@
 from . import (
+    test_alerts,
     test_incentive,
     test_kpi,
     test_kpi_refresh,
@@ -6,4 +7,5 @@ from . import (
     test_okr_reminder,
     test_okr_security,
     test_okr_workflow,
+    test_self_service,
 )

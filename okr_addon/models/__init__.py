@@ -14,6 +14,7 @@ from . import (
     okr_incentive_tier,
     okr_key_result,
     okr_objective,
+    okr_self_service,
     okr_training_recommendation,
     res_company,
     res_config_settings,

@@ -27,6 +27,8 @@ class HrEmployee(models.Model):
         string="Promotion-Eligible", groups="hr.group_hr_user", tracking=True
     )
     okr_promotion_reason = fields.Char(string="Promotion Reason", groups="hr.group_hr_user")
+    okr_kiosk_failures = fields.Integer(groups="hr.group_hr_user", copy=False)
+    okr_kiosk_locked_until = fields.Datetime(groups="hr.group_hr_user", copy=False)
     okr_objective_count = fields.Integer(
         string="Objectives",
         compute="_compute_okr_objective_count",

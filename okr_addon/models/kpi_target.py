@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..logic import kpi as kpi_logic
+from ..logic import trends
 
 LEVELS = [("company", "Company"), ("department", "Department"), ("employee", "Employee")]
 
@@ -72,6 +73,11 @@ class KpiTarget(models.Model):
     )
     score = fields.Float(compute="_compute_score", store=True, aggregator="avg")
     key_result_ids = fields.One2many("okr.key.result", "kpi_target_id", string="Key Results")
+    decline_streak_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="First day of the last decline streak the employee was told about.",
+    )
 
     _dates = models.Constraint(
         "CHECK(date_from <= date_to)", "A target cannot end before it starts."
@@ -270,3 +276,71 @@ class KpiTarget(models.Model):
             "target": "new",
             "context": {"default_target_id": self.id},
         }
+
+    @api.model
+    def _cron_decline_alerts(self):
+        """Tell employee and manager once per streak when daily values got worse N days running."""
+        today = fields.Date.context_today(self)
+        targets = self.sudo().search(
+            [
+                ("level", "=", "employee"),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ]
+        )
+        if not targets:
+            return targets
+        rows = (
+            self.env["kpi.measurement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("definition_id", "in", targets.definition_id.ids),
+                    ("employee_id", "in", targets.employee_id.ids),
+                    ("date", ">=", min(targets.mapped("date_from"))),
+                ],
+                ["definition_id", "employee_id", "date:day"],
+                ["value:avg"],
+                order="date:day",
+            )
+        )
+        series = {}
+        for definition, employee, day, value in rows:
+            series.setdefault((definition.id, employee.id), []).append((day, value))
+        alerted = self.browse()
+        for target in targets:
+            points = [
+                (day, value)
+                for day, value in series.get((target.definition_id.id, target.employee_id.id), [])
+                if day >= target.date_from
+            ]
+            days = [day for day, _value in points]
+            start = trends.alert_due(
+                [value for _day, value in points],
+                target.company_id.okr_decline_periods or 3,
+                higher_is_better=target.direction == "higher_better",
+                alerted_start=days.index(target.decline_streak_date)
+                if target.decline_streak_date in days
+                else None,
+            )
+            if start is None:
+                continue
+            target.decline_streak_date = days[start]
+            partners = (
+                target.employee_id.user_id | target.employee_id.parent_id.user_id
+            ).partner_id
+            target.message_post(
+                body=self.env._(
+                    "%(kpi)s of %(employee)s got worse %(steps)s days in a row (last: %(value).4g "
+                    "%(unit)s). Is something wrong?",
+                    kpi=target.definition_id.name,
+                    employee=target.employee_id.name,
+                    steps=len(points) - 1 - start,
+                    value=points[-1][1],
+                    unit=target.unit or "",
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            alerted |= target
+        return alerted

@@ -37,6 +37,9 @@ class OkrCheckin(models.Model):
         default=lambda self: self.env.user.employee_id,
     )
     source = fields.Selection(SOURCES, default="manual", required=True)
+    photo = fields.Image(
+        max_width=1280, max_height=1280, help="Evidence, e.g. a photo of the board."
+    )
 
     @api.constrains("key_result_id", "date", "value")
     def _check_open(self):
@@ -73,3 +76,15 @@ class OkrCheckin(models.Model):
                         value=checkin.confidence,
                     )
                 )
+
+    def action_feedback(self):
+        """One click from a check-in to an answer the employee receives."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Feedback"),
+            "res_model": "okr.checkin.feedback",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_checkin_id": self.id},
+        }

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..logic import progress as okr_progress
+from ..logic import trends
 
 # Figures whose change on a running objective must leave an audit trail.
 AUDITED_FIELDS = ("start_value", "target_value", "weight", "direction")
@@ -81,6 +82,12 @@ class OkrKeyResult(models.Model):
         store=True,
         aggregator="avg",
         help="0 to 1: the progress capped at 1.0, unless overridden with a reason.",
+    )
+    decline_streak_checkin_id = fields.Many2one(
+        "okr.checkin",
+        readonly=True,
+        copy=False,
+        help="First check-in of the last decline streak the owner was told about.",
     )
     reminder_date = fields.Date(
         readonly=True,
@@ -302,6 +309,16 @@ class OkrKeyResult(models.Model):
             user = result.employee_id.user_id or result.objective_id.approver_id
             if not user:
                 continue
+            if user.share:
+                # Portal users (frontline staff) have no activities: e-mail them.
+                result.message_post(
+                    body=self.env._(
+                        "No check-in on “%(name)s” for a while: how is it going?", name=result.name
+                    ),
+                    partner_ids=user.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+                continue
             result.activity_schedule(
                 "okr_addon.mail_activity_okr_checkin",
                 user_id=user.id,
@@ -326,3 +343,44 @@ class OkrKeyResult(models.Model):
                 "default_confidence": self.confidence or 0.7,
             },
         }
+
+    @api.model
+    def _cron_decline_alerts(self):
+        """Tell owner and manager once per streak when check-ins got worse N times running."""
+        results = self.sudo().search([("state", "=", "running")])
+        checkins = (
+            self.env["okr.checkin"]
+            .sudo()
+            .search([("key_result_id", "in", results.ids)], order="key_result_id, date, id")
+        )
+        alerted = self.browse()
+        for result, series in checkins.grouped("key_result_id").items():
+            start = trends.alert_due(
+                series.mapped("value"),
+                result.company_id.okr_decline_periods or 3,
+                higher_is_better=result.direction == "increase",
+                alerted_start=series.ids.index(result.decline_streak_checkin_id.id)
+                if result.decline_streak_checkin_id in series
+                else None,
+            )
+            if start is None:
+                continue
+            result.decline_streak_checkin_id = series[start]
+            result._notify_decline(len(series) - 1 - start)
+            alerted |= result
+        return alerted
+
+    def _notify_decline(self, steps):
+        partners = (self.employee_id.user_id | self.employee_id.parent_id.user_id).partner_id
+        self.message_post(
+            body=self.env._(
+                "“%(name)s” got worse %(steps)s check-ins in a row (now %(value)g %(unit)s). "
+                "Is something wrong?",
+                name=self.name,
+                steps=steps,
+                value=self.current_value,
+                unit=self.unit or "",
+            ),
+            partner_ids=partners.ids,
+            subtype_xmlid="mail.mt_comment",
+        )

@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -28,7 +30,20 @@ class ResCompany(models.Model):
         help="Otherwise only the employee, HR and payroll see incentive lines.",
     )
 
-    @api.constrains("okr_progress_cap", "okr_stale_days", "kpi_score_cap")
+    okr_decline_periods = fields.Integer(
+        string="Decline Alert After",
+        default=3,
+        help="Tell the employee and the manager when a key result or KPI got worse this "
+        "many check-ins (or days) in a row — once per streak.",
+    )
+    okr_kiosk_token = fields.Char(
+        string="OKR Kiosk Token",
+        copy=False,
+        groups="okr_addon.group_okr_admin",
+        help="Secret part of the shop-floor kiosk address /okr/kiosk/<token>; empty: no kiosk.",
+    )
+
+    @api.constrains("okr_progress_cap", "okr_stale_days", "kpi_score_cap", "okr_decline_periods")
     def _check_okr_settings(self):
         for company in self:
             if company.okr_progress_cap < 1.0:
@@ -45,6 +60,13 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+            if company.okr_decline_periods < 2:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: a decline alert needs at least 2 periods in a row.",
+                        company=company.name,
+                    )
+                )
             if company.okr_stale_days < 1:
                 raise ValidationError(
                     self.env._(
@@ -52,3 +74,8 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    def action_okr_reset_kiosk_token(self):
+        """Invalidate the current kiosk address (e.g. after a tablet was lost)."""
+        for company in self:
+            company.okr_kiosk_token = uuid.uuid4().hex

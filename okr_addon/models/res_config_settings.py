@@ -10,3 +10,8 @@ class ResConfigSettings(models.TransientModel):
     okr_manager_sees_incentives = fields.Boolean(
         related="company_id.okr_manager_sees_incentives", readonly=False
     )
+    okr_decline_periods = fields.Integer(related="company_id.okr_decline_periods", readonly=False)
+    okr_kiosk_token = fields.Char(related="company_id.okr_kiosk_token")
+
+    def action_okr_reset_kiosk_token(self):
+        self.company_id.action_okr_reset_kiosk_token()

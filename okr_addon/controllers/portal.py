@@ -1,0 +1,133 @@
+import base64
+from urllib.parse import quote
+
+from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+
+
+class OkrPortal(CustomerPortal):
+    """/my/okr: an employee's goals and one-minute check-ins, phone first.
+
+    Works for internal users and for portal users linked to an employee
+    (frontline staff without an Odoo licence); each sees only their own.
+    """
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "okr_count" in counters:
+            service = request.env["okr.self.service"]
+            employee = service._employee_of_user(request.env.user)
+            values["okr_count"] = (
+                len(service._key_results(employee)) + len(service._kpi_targets(employee))
+                if employee
+                else 0
+            )
+        return values
+
+    def _okr_employee(self):
+        employee = request.env["okr.self.service"]._employee_of_user(request.env.user)
+        if not employee:
+            raise request.not_found()
+        return employee
+
+    def _okr_values(self, employee, **extra):
+        service = request.env["okr.self.service"]
+        lines = (
+            request.env["okr.incentive.line"]
+            .sudo()
+            .search([("employee_id", "=", employee.id), ("state", "!=", "withdrawn")], limit=12)
+        )
+        feedback = (
+            request.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "okr.key.result"),
+                    ("res_id", "in", service._key_results(employee).ids),
+                    ("message_type", "=", "comment"),
+                    ("author_id", "!=", request.env.user.partner_id.id),
+                ],
+                limit=10,
+            )
+        )
+        return {
+            "page_name": "okr",
+            "employee": employee,
+            "key_results": service._key_results(employee),
+            "kpi_targets": service._kpi_targets(employee),
+            "incentive_lines": lines,
+            "feedback": feedback,
+            **extra,
+        }
+
+    @http.route("/my/okr", type="http", auth="user", website=True)
+    def portal_my_okr(self, **kwargs):
+        employee = self._okr_employee()
+        return request.render(
+            "okr_addon.portal_my_okr",
+            self._okr_values(employee, message=kwargs.get("message"), error=kwargs.get("error")),
+        )
+
+    @http.route("/my/okr/kr/<int:key_result_id>", type="http", auth="user", website=True)
+    def portal_my_okr_key_result(self, key_result_id, **kwargs):
+        employee = self._okr_employee()
+        try:
+            result = request.env["okr.self.service"]._own("okr.key.result", key_result_id, employee)
+        except AccessError as error:
+            raise request.not_found() from error
+        return request.render(
+            "okr_addon.portal_my_okr_key_result",
+            {
+                "page_name": "okr",
+                "employee": employee,
+                "key_result": result,
+                "checkins": result.checkin_ids[:20],
+                "error": kwargs.get("error"),
+            },
+        )
+
+    @http.route(
+        "/my/okr/kr/<int:key_result_id>/checkin",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_okr_checkin(self, key_result_id, **post):
+        employee = self._okr_employee()
+        photo = post.get("photo")
+        if photo and hasattr(photo, "read"):
+            data = photo.read()
+            post["photo"] = base64.b64encode(data) if data else False
+        try:
+            result = request.env["okr.self.service"]._check_in(
+                employee, key_result_id, post, "portal"
+            )
+        except AccessError as error:
+            raise request.not_found() from error
+        except UserError as error:
+            return request.redirect(f"/my/okr/kr/{key_result_id}?error={quote(error.args[0])}")
+        message = request.env._(
+            "Saved: %(name)s is at %(progress)d%%",
+            name=result.name,
+            progress=round(result.progress * 100),
+        )
+        return request.redirect(f"/my/okr?message={quote(message)}")
+
+    @http.route(
+        "/my/okr/kpi/<int:target_id>", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_my_okr_kpi(self, target_id, **post):
+        employee = self._okr_employee()
+        try:
+            target = request.env["okr.self.service"]._report_kpi(
+                employee, target_id, post, "portal"
+            )
+        except AccessError as error:
+            raise request.not_found() from error
+        except UserError as error:
+            return request.redirect(f"/my/okr?error={quote(error.args[0])}")
+        message = request.env._("Saved: %(kpi)s", kpi=target.definition_id.name)
+        return request.redirect(f"/my/okr?message={quote(message)}")

@@ -1,0 +1,159 @@
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+KIOSK_MAX_FAILURES = 5
+KIOSK_LOCK_MINUTES = 15
+
+
+class OkrSelfService(models.AbstractModel):
+    """What an employee may do from the portal or a shop-floor kiosk.
+
+    Controllers stay thin: they find the employee, then call these methods,
+    which check ownership themselves (portal and kiosk users have no access
+    rights on the OKR models) and write with sudo only after that check.
+    """
+
+    _name = "okr.self.service"
+    _description = "OKR Self-Service (portal and kiosk)"
+
+    @api.model
+    def _employee_of_user(self, user):
+        return self.env["hr.employee"].sudo().search([("user_id", "=", user.id)], limit=1)
+
+    @api.model
+    def _key_results(self, employee):
+        return (
+            self.env["okr.key.result"]
+            .sudo()
+            .search(
+                [("employee_id", "=", employee.id), ("state", "=", "running")],
+                order="progress asc, id",
+            )
+        )
+
+    @api.model
+    def _kpi_targets(self, employee):
+        today = fields.Date.context_today(self)
+        return (
+            self.env["kpi.target"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "=", employee.id),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                    ("definition_id.source", "in", ("manual", "connector")),
+                ]
+            )
+        )
+
+    @api.model
+    def _own(self, model, record_id, employee):
+        """The employee's own record, or AccessError (the caller answers 404)."""
+        record = self.env[model].sudo().browse(record_id).exists()
+        if not employee or not record or record.employee_id != employee:
+            raise AccessError(self.env._("This is not yours."))
+        return record
+
+    @api.model
+    def _parse_value(self, text):
+        try:
+            return float(str(text).replace(",", ".").strip())
+        except ValueError as error:
+            raise UserError(self.env._("“%s” is not a number.", text)) from error
+
+    @api.model
+    def _check_in(self, employee, key_result_id, values, source):
+        """Record a check-in on the employee's own key result; returns the key result."""
+        result = self._own("okr.key.result", key_result_id, employee)
+        confidence = float(values.get("confidence") or 0.7)
+        vals = {
+            "key_result_id": result.id,
+            "value": self._parse_value(values.get("value")),
+            "confidence": min(max(confidence, 0.0), 1.0),
+            "note": (values.get("note") or "").strip() or False,
+            "employee_id": employee.id,
+            "source": source,
+        }
+        if values.get("photo"):
+            vals["photo"] = values["photo"]
+        try:
+            # A refused check-in must leave nothing behind: the controller answers
+            # with a message instead of an error page, so the request commits.
+            with self.env.cr.savepoint():
+                self.env["okr.checkin"].sudo().create(vals)
+        except ValidationError as error:
+            raise UserError(error.args[0]) from error
+        return result
+
+    @api.model
+    def _report_kpi(self, employee, target_id, values, source):
+        """Record today's value of a KPI for the employee (one per day and source)."""
+        target = self._own("kpi.target", target_id, employee)
+        value = self._parse_value(values.get("value"))
+        today = fields.Date.context_today(self)
+        Measurement = self.env["kpi.measurement"].sudo()
+        existing = Measurement.search(
+            [
+                ("definition_id", "=", target.definition_id.id),
+                ("employee_id", "=", employee.id),
+                ("date", "=", today),
+                ("source", "=", source),
+            ]
+        )
+        if existing:
+            existing.value = value
+        else:
+            Measurement.create(
+                {
+                    "definition_id": target.definition_id.id,
+                    "employee_id": employee.id,
+                    "date": today,
+                    "value": value,
+                    "source": source,
+                }
+            )
+        return target
+
+    # ------------------------------------------------------------------
+    # Kiosk
+    # ------------------------------------------------------------------
+    @api.model
+    def _kiosk_company(self, token):
+        if not token:
+            return self.env["res.company"]
+        return self.env["res.company"].sudo().search([("okr_kiosk_token", "=", token)], limit=1)
+
+    @api.model
+    def _kiosk_identify(self, company, badge, pin):
+        """The employee with this badge and PIN, or UserError with one generic
+        message (nothing tells whether the badge exists). Five wrong PINs lock
+        the badge for 15 minutes."""
+        wrong = UserError(self.env._("Badge or PIN not recognised."))
+        badge = (badge or "").strip()
+        if not badge:
+            raise wrong
+        employee = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("barcode", "=", badge)], limit=1)
+        )
+        if not employee:
+            raise wrong
+        now = fields.Datetime.now()
+        if employee.okr_kiosk_locked_until and employee.okr_kiosk_locked_until > now:
+            raise UserError(self.env._("Too many wrong PINs: try again in a few minutes."))
+        if not employee.pin or employee.pin != (pin or "").strip():
+            failures = employee.okr_kiosk_failures + 1
+            vals = {"okr_kiosk_failures": failures}
+            if failures >= KIOSK_MAX_FAILURES:
+                vals = {
+                    "okr_kiosk_failures": 0,
+                    "okr_kiosk_locked_until": now + datetime.timedelta(minutes=KIOSK_LOCK_MINUTES),
+                }
+            employee.write(vals)
+            raise wrong
+        employee.write({"okr_kiosk_failures": 0, "okr_kiosk_locked_until": False})
+        return employee

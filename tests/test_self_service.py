@@ -1,0 +1,199 @@
+import datetime
+import re
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestSelfService(HttpCase):
+    """Frontline staff without an Odoo licence: portal check-ins and the kiosk."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_a = new_test_user(
+            cls.env, "okr_portal_a", groups="base.group_portal", password="okr_portal_a"
+        )
+        cls.portal_b = new_test_user(
+            cls.env, "okr_portal_b", groups="base.group_portal", password="okr_portal_b"
+        )
+        Employee = cls.env["hr.employee"]
+        cls.emp_a = Employee.create(
+            {"name": "Wang Wu", "user_id": cls.portal_a.id, "barcode": "B1001", "pin": "1234"}
+        )
+        cls.emp_b = Employee.create(
+            {"name": "Zhang San", "user_id": cls.portal_b.id, "barcode": "B1002", "pin": "9876"}
+        )
+        today = datetime.date.today()
+        cls.cycle = cls.env["okr.cycle"].create(
+            {
+                "name": "Now",
+                "cadence": "custom",
+                "date_start": today - datetime.timedelta(days=30),
+                "date_end": today + datetime.timedelta(days=60),
+                "state": "running",
+            }
+        )
+
+        def objective(employee, name):
+            return cls.env["okr.objective"].create(
+                {
+                    "name": f"Objective of {employee.name}",
+                    "employee_id": employee.id,
+                    "cycle_id": cls.cycle.id,
+                    "state": "running",
+                    "date_approved": today - datetime.timedelta(days=29),
+                    "key_result_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": name,
+                                "start_value": 7,
+                                "target_value": 5,
+                                "direction": "decrease",
+                                "unit": "%",
+                            },
+                        )
+                    ],
+                }
+            )
+
+        cls.kr_a = objective(cls.emp_a, "Defect rate 7% to 5%").key_result_ids
+        cls.kr_b = objective(cls.emp_b, "Setup errors down").key_result_ids
+        cls.scrap = cls.env["kpi.definition"].create(
+            {"name": "Daily defects", "code": "T_DEFECTS", "direction": "lower_better"}
+        )
+        cls.target_a = cls.env["kpi.target"].create(
+            {
+                "definition_id": cls.scrap.id,
+                "employee_id": cls.emp_a.id,
+                "date_from": today - datetime.timedelta(days=5),
+                "date_to": today + datetime.timedelta(days=5),
+                "target": 3,
+            }
+        )
+
+    def _csrf(self, html):
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    def _login(self, login):
+        self.authenticate(login, login)
+        page = self.url_open("/my/okr")
+        self.assertEqual(page.status_code, 200)
+        return page
+
+    def test_portal_user_checks_in_and_sees_progress(self):
+        page = self._login("okr_portal_a")
+        self.assertIn("Defect rate 7% to 5%", page.text)
+        self.assertNotIn("Setup errors down", page.text, "nobody else's goals")
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin",
+            data={
+                "value": "6",
+                "confidence": "0.9",
+                "note": "new die",
+                "csrf_token": self._csrf(page.text),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("is at 50%", response.text)
+        self.assertIn("50%", response.text)
+        checkin = self.kr_a.checkin_ids
+        self.assertEqual(
+            (checkin.value, checkin.source, checkin.employee_id), (6.0, "portal", self.emp_a)
+        )
+        self.assertAlmostEqual(self.kr_a.progress, 0.5)
+
+    def test_kpi_value_of_the_day(self):
+        page = self._login("okr_portal_a")
+        self.assertIn("Daily defects", page.text)
+        for value in ("4,5", "2.5"):
+            self.url_open(
+                f"/my/okr/kpi/{self.target_a.id}",
+                data={"value": value, "csrf_token": self._csrf(page.text)},
+            )
+        values = self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
+        self.assertEqual(
+            (len(values), values.value, values.source),
+            (1, 2.5, "portal"),
+            "one value per day: the second report replaces the first",
+        )
+        self.assertEqual(self.target_a.actual, 2.5)
+
+    def test_someone_elses_key_result_is_not_found(self):
+        page = self._login("okr_portal_b")
+        self.assertEqual(self.url_open(f"/my/okr/kr/{self.kr_a.id}").status_code, 404)
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin",
+            data={"value": "1", "csrf_token": self._csrf(page.text)},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self.kr_a.checkin_ids)
+        self.assertEqual(
+            self.url_open(
+                f"/my/okr/kpi/{self.target_a.id}",
+                data={"value": "1", "csrf_token": self._csrf(page.text)},
+            ).status_code,
+            404,
+        )
+
+    def test_forms_need_the_csrf_token(self):
+        self._login("okr_portal_a")
+        response = self.url_open(f"/my/okr/kr/{self.kr_a.id}/checkin", data={"value": "6"})
+        self.assertIn(response.status_code, (400, 403))
+        self.assertFalse(self.kr_a.checkin_ids)
+
+    def test_closed_cycle_refuses_check_ins_with_a_message(self):
+        page = self._login("okr_portal_a")
+        self.cycle.state = "closed"
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin",
+            data={"value": "6", "csrf_token": self._csrf(page.text)},
+        )
+        self.assertIn("is closed", response.text)
+        self.assertFalse(self.kr_a.checkin_ids)
+
+    def test_kiosk_identifies_by_badge_and_pin_and_locks_after_five_failures(self):
+        self.assertEqual(self.url_open("/okr/kiosk/not-a-token").status_code, 404)
+        self.env.company.action_okr_reset_kiosk_token()
+        token = self.env.company.okr_kiosk_token
+        page = self.url_open(f"/okr/kiosk/{token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("Wang Wu", page.text, "the kiosk lists nobody")
+        csrf = self._csrf(page.text)
+
+        def login(badge, pin):
+            return self.url_open(
+                f"/okr/kiosk/{token}/login", data={"badge": badge, "pin": pin, "csrf_token": csrf}
+            )
+
+        self.assertIn("Badge or PIN not recognised", login("NOBODY", "0000").text)
+        for _attempt in range(5):
+            self.assertIn("Badge or PIN not recognised", login("B1001", "0000").text)
+        self.assertIn("Too many wrong PINs", login("B1001", "1234").text)
+        self.assertTrue(self.emp_a.okr_kiosk_locked_until)
+
+        self.emp_a.okr_kiosk_locked_until = datetime.datetime(2020, 1, 1)
+        page = login("B1001", "1234")
+        self.assertIn("Hello Wang Wu", page.text)
+        self.assertIn("Defect rate 7% to 5%", page.text)
+        self.assertNotIn("Setup errors down", page.text)
+        response = self.url_open(
+            f"/okr/kiosk/{token}/kr/{self.kr_a.id}",
+            data={"value": "5.5", "csrf_token": self._csrf(page.text)},
+        )
+        self.assertIn("Saved, thank you!", response.text)
+        self.assertEqual(self.kr_a.checkin_ids.source, "kiosk")
+        self.assertEqual(
+            self.url_open(
+                f"/okr/kiosk/{token}/kr/{self.kr_b.id}",
+                data={"value": "1", "csrf_token": self._csrf(page.text)},
+            ).status_code,
+            404,
+        )
+        self.assertFalse(self.kr_b.checkin_ids)
+        page = self.url_open(f"/okr/kiosk/{token}/logout", data={"csrf_token": csrf})
+        self.assertNotIn("Hello Wang Wu", page.text)
