@@ -18,10 +18,10 @@ class KpiCase(OkrCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.scrap = cls.env["kpi.definition"].create(
-            {"name": "Scrap rate", "code": "SCRAP", "unit": "%", "direction": "lower_better"}
+            {"name": "Scrap rate", "code": "T_SCRAP", "unit": "%", "direction": "lower_better"}
         )
         cls.output = cls.env["kpi.definition"].create(
-            {"name": "Output", "code": "OUTPUT", "unit": "pcs", "aggregation": "sum"}
+            {"name": "Output", "code": "T_OUTPUT", "unit": "pcs", "aggregation": "sum"}
         )
 
     @classmethod
@@ -175,12 +175,12 @@ class TestKpiImport(KpiCase):
         target = self._target(self.scrap, self.emp_worker)
         csv_text = (
             "kpi,employee,date,value,note\n"
-            "SCRAP,1001,2026-11-03,4.4,\n"
-            "SCRAP,9999,2026-11-03,4.0,\n"
-            "SCRAP,1002,2026-11-03,abc,\n"
+            "T_SCRAP,1001,2026-11-03,4.4,\n"
+            "T_SCRAP,9999,2026-11-03,4.0,\n"
+            "T_SCRAP,1002,2026-11-03,abc,\n"
             "NOPE,1002,2026-11-03,4.0,\n"
-            "SCRAP,1002,03/11/26,4.0,\n"
-            "SCRAP,1002,2026-11-04,3.9,good\n"
+            "T_SCRAP,1002,03/11/26,4.0,\n"
+            "T_SCRAP,1002,2026-11-04,3.9,good\n"
         )
         wizard = self.env["kpi.measurement.import"].create(
             {"file": base64.b64encode(csv_text.encode()), "filename": "scrap.csv"}
