@@ -18,6 +18,7 @@
         "portal",
         "web_hierarchy",
     ],
+    "external_dependencies": {"python": ["requests", "marshmallow"]},
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",
@@ -34,6 +35,9 @@
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
         "views/res_config_settings_views.xml",
+        "views/okr_sync_log_views.xml",
+        "views/okr_connector_views.xml",
+        "views/okr_connector_upload_views.xml",
         "views/okr_menus.xml",
     ],
     "demo": [

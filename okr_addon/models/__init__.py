@@ -6,9 +6,13 @@ from . import (
     kpi_measurement,
     kpi_target,
     okr_checkin,
+    okr_connector,
+    okr_connector_binding,
     okr_cycle,
     okr_key_result,
     okr_objective,
+    okr_sync_log,
+    okr_sync_log_line,
     res_company,
     res_config_settings,
 )

@@ -2,5 +2,6 @@ from . import (
     kpi_cascade_wizard,
     kpi_cascade_wizard_line,
     kpi_measurement_import,
+    okr_connector_upload,
     okr_objective_send_back,
 )
