@@ -1,4 +1,8 @@
 from . import (
+    test_connector_attendance,
+    test_connector_kpi,
+    test_connector_rest,
+    test_connector_security,
     test_kpi,
     test_kpi_refresh,
     test_okr_progress,
