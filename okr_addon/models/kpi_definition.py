@@ -78,12 +78,11 @@ class KpiDefinition(models.Model):
         tracking=True,
     )
     # --- Odoo query --------------------------------------------------------
-    model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
+    model_id = fields.Many2one("ir.model", ondelete="cascade")
     model_name = fields.Char(related="model_id.model", string="Model Name")
     domain = fields.Char(default="[]", help="Which records count, as an Odoo domain.")
     date_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Date Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
     )
@@ -94,7 +93,6 @@ class KpiDefinition(models.Model):
     )
     value_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Value Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary'))]",
     )
@@ -105,7 +103,6 @@ class KpiDefinition(models.Model):
     denominator_domain = fields.Char(default="[]")
     denominator_field_id = fields.Many2one(
         "ir.model.fields",
-        string="Denominator Field",
         ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('integer', 'float', 'monetary'))]",
     )
@@ -183,34 +180,40 @@ class KpiDefinition(models.Model):
                 )
 
     def _check_odoo_query(self):
-        _ = self.env._
         if not self.model_id:
-            raise self._config_error(_("Model"), _("choose the model the values come from"))
+            raise self._config_error(
+                self.env._("Model"), self.env._("choose the model the values come from")
+            )
         if self.model_name not in self.env:
             raise self._config_error(
-                _("Model"), _("model %s is not installed", self.model_id.model)
+                self.env._("Model"), self.env._("model %s is not installed", self.model_id.model)
             )
         if not self.date_field_id or self.date_field_id.model_id != self.model_id:
-            raise self._config_error(_("Date Field"), _("choose a date field of the model"))
-        self._parse_domain(self.domain, _("Domain"))
+            raise self._config_error(
+                self.env._("Date Field"), self.env._("choose a date field of the model")
+            )
+        self._parse_domain(self.domain, self.env._("Domain"))
         self._group_path()
-        self._check_measure(self.value_field_id, self.value_aggregate, _("Value Field"))
+        self._check_measure(self.value_field_id, self.value_aggregate, self.env._("Value Field"))
         if self.is_ratio:
-            self._parse_domain(self.denominator_domain, _("Denominator Domain"))
+            self._parse_domain(self.denominator_domain, self.env._("Denominator Domain"))
             self._check_measure(
-                self.denominator_field_id, self.denominator_aggregate, _("Denominator Field")
+                self.denominator_field_id,
+                self.denominator_aggregate,
+                self.env._("Denominator Field"),
             )
 
     def _check_measure(self, field, aggregate, label):
-        _ = self.env._
         if aggregate == "count":
             return
         if not field or field.model_id != self.model_id:
-            raise self._config_error(label, _("choose a field of the model (or count records)"))
+            raise self._config_error(
+                label, self.env._("choose a field of the model (or count records)")
+            )
         if field.ttype not in NUMERIC:
             raise self._config_error(
                 label,
-                _(
+                self.env._(
                     "%(field)s is a %(type)s field: only numbers can be summed or averaged",
                     field=field.name,
                     type=field.ttype,
@@ -234,7 +237,6 @@ class KpiDefinition(models.Model):
         ``res.users`` followed by ``employee_id`` (mapped with the company's
         employees).
         """
-        _ = self.env._
         names = (self.employee_path or "").strip().split(".")
         model = self.env[self.model_name]
         for position, name in enumerate(names):
@@ -244,8 +246,8 @@ class KpiDefinition(models.Model):
                 return ".".join(names[:-1]), True
             if not field or field.type != "many2one" or not field.store:
                 raise self._config_error(
-                    _("Employee Path"),
-                    _(
+                    self.env._("Employee Path"),
+                    self.env._(
                         "%(name)s is not a stored many-to-one field of %(model)s",
                         name=name,
                         model=model._name,
@@ -254,8 +256,8 @@ class KpiDefinition(models.Model):
             model = self.env[field.comodel_name]
         if model._name != "hr.employee":
             raise self._config_error(
-                _("Employee Path"),
-                _(
+                self.env._("Employee Path"),
+                self.env._(
                     "%(path)s leads to %(model)s, not to an employee",
                     path=self.employee_path,
                     model=model._name,

@@ -84,16 +84,15 @@ class KpiMeasurementImport(models.TransientModel):
 
     def _row_values(self, row, lookups):
         """(values, None) for a good row, or (None, (column, reason))."""
-        _ = self.env._
         definitions, employees = lookups
         definition = definitions.get(row["kpi"])
         if not definition:
-            return None, ("kpi", _("unknown KPI code “%s”", row["kpi"]))
+            return None, ("kpi", self.env._("unknown KPI code “%s”", row["kpi"]))
         employee = employees.get(row["employee"])
         if not employee:
             return None, (
                 "employee",
-                _(
+                self.env._(
                     "no employee with %(key)s “%(value)s”",
                     key=self.employee_key,
                     value=row["employee"],
@@ -102,11 +101,11 @@ class KpiMeasurementImport(models.TransientModel):
         try:
             day = tabular.parse_date(row["date"])
         except ValueError:
-            return None, ("date", _("“%s” is not a date (use 2026-11-23)", row["date"]))
+            return None, ("date", self.env._("“%s” is not a date (use 2026-11-23)", row["date"]))
         try:
             value = tabular.parse_number(row["value"])
         except ValueError:
-            return None, ("value", _("“%s” is not a number", row["value"]))
+            return None, ("value", self.env._("“%s” is not a number", row["value"]))
         return {
             "definition_id": definition.id,
             "employee_id": employee.id,
