@@ -37,6 +37,9 @@
         "views/hr_department_views.xml",
         "views/res_config_settings_views.xml",
         "views/okr_portal_templates.xml",
+        "views/okr_sync_log_views.xml",
+        "views/okr_connector_views.xml",
+        "views/okr_connector_upload_views.xml",
         "views/okr_menus.xml",
     ],
     "demo": [

@@ -49,6 +49,8 @@ class BorderSchema(Schema):
 class LoadResult(Generic[T]):
     """Valid ``items`` plus one PayloadError per rejected row.
 
+    ``origins`` runs parallel to ``items``: the ``(row, raw)`` each item was
+    loaded from, so that a caller can report or re-process a row later.
     ``warnings`` tells about data that may be incomplete without any row being
     wrong, e.g. pagination stopped because the remote repeated a page.
     """
@@ -56,6 +58,7 @@ class LoadResult(Generic[T]):
     items: list[T] = dataclasses.field(default_factory=list)
     errors: list[PayloadError] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    origins: list[tuple[int, object]] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self):
@@ -85,6 +88,7 @@ def load_rows(schema, numbered_rows, key=None):
                 continue
             first_row[identity] = row
         result.items.append(item)
+        result.origins.append((row, raw))
     return result
 
 

@@ -1,5 +1,9 @@
 from . import (
     test_alerts,
+    test_connector_attendance,
+    test_connector_kpi,
+    test_connector_rest,
+    test_connector_security,
     test_incentive,
     test_kpi,
     test_kpi_refresh,

@@ -1,4 +1,6 @@
+import base64
 import datetime
+import pathlib
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -71,4 +73,81 @@ class OkrCase(TransactionCase):
                 "key_result_ids": [(0, 0, kr) for kr in krs],
                 **vals,
             }
+        )
+
+
+SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "data" / "connectors"
+
+
+class ConnectorCase(TransactionCase):
+    """A factory of its own company whose ten workers badge on a terminal (1001-1010),
+    a terminal-file connector and an OKR administrator and manager of that company."""
+
+    WORKERS = {
+        "1001": "Wang Wu",
+        "1002": "Zhang San",
+        "1003": "Li Si",
+        "1004": "Sun Mei",
+        "1005": "Zhou Qiang",
+        "1006": "He Jun",
+        "1007": "Ma Lin",
+        "1008": "Guo Ping",
+        "1009": "Zheng Hua",
+        "1010": "Feng Li",
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.factory = cls.env["res.company"].create({"name": "Auto Parts Factory"})
+        users = {"company_id": cls.factory.id, "company_ids": [(6, 0, cls.factory.ids)]}
+        cls.user_admin = new_test_user(
+            cls.env, "conn_admin", groups="base.group_user,okr_addon.group_okr_admin", **users
+        )
+        cls.user_manager = new_test_user(
+            cls.env, "conn_manager", groups="base.group_user,okr_addon.group_okr_manager", **users
+        )
+        cls.workers = cls.env["hr.employee"].create(
+            [
+                {"name": name, "barcode": badge, "company_id": cls.factory.id}
+                for badge, name in cls.WORKERS.items()
+            ]
+        )
+        cls.by_badge = {worker.barcode: worker for worker in cls.workers}
+        cls.terminal = cls._connector(name="Press shop terminal", kind="attendance_csv")
+
+    @classmethod
+    def _connector(cls, **vals):
+        return cls.env["okr.connector"].create(
+            {"company_id": cls.factory.id, "tz": "Asia/Shanghai", **vals}
+        )
+
+    @staticmethod
+    def _sample(name):
+        return (SAMPLES / name).read_bytes()
+
+    def _upload(self, data, connector=None, filename="terminal.csv"):
+        """Import ``data`` through the upload wizard, as the OKR administrator; return the log."""
+        wizard = (
+            self.env["okr.connector.upload"]
+            .with_user(self.user_admin)
+            .create(
+                {
+                    "connector_id": (connector or self.terminal).id,
+                    "file": base64.b64encode(data),
+                    "filename": filename,
+                }
+            )
+        )
+        action = wizard.action_import()
+        return self.env["okr.sync.log"].browse(action["res_id"])
+
+    def _attendances(self):
+        return self.env["hr.attendance"].search([("employee_id", "in", self.workers.ids)])
+
+    def assertCounts(self, log, created=0, updated=0, unchanged=0, failed=0):
+        self.assertEqual(
+            (log.created_count, log.updated_count, log.unchanged_count, log.failed_count),
+            (created, updated, unchanged, failed),
+            log.message,
         )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..logic import sync
+
 MEASUREMENT_SOURCES = [
     ("manual", "Manual"),
     ("odoo", "Odoo Data"),
@@ -151,3 +153,105 @@ class KpiMeasurement(models.Model):
             stale_targets | touched.with_context(kpi_defer_targets=False)._affected_targets()
         )._recompute_actuals()
         return touched
+
+    @api.model
+    def _okr_connector_import(self, connector, entries):
+        """Create or update the values of ``entries`` (source *connector*); return a
+        sync.Outcome.
+
+        Items are the measurement dicts of :mod:`connectors.kpi`. There is one
+        connector value per KPI, employee and day: importing it again updates
+        it (or leaves it unchanged). KPIs computed by Odoo itself refuse
+        imported values.
+        """
+        outcome = sync.Outcome()
+        Measurement = self.sudo().with_context(kpi_defer_targets=True)
+        definitions = {
+            definition.code: definition
+            for definition in self.env["kpi.definition"]
+            .sudo()
+            .search(
+                [
+                    ("code", "in", list({e.item["definition_code"] for e in entries})),
+                    ("company_id", "=", connector.company_id.id),
+                ]
+            )
+        }
+        matches = connector._match_employees({e.item["employee_code"] for e in entries})
+        existing = Measurement._okr_connector_existing(entries, definitions, matches[0])
+        to_create, touched = {}, Measurement
+        for entry in entries:
+            definition = self._okr_importable_definition(connector, entry, definitions, outcome)
+            employee = definition and connector._employee_of(entry, matches, outcome)
+            if not employee:
+                continue
+            key = (definition.id, employee.id, entry.item["date"])
+            vals = {
+                "value": entry.item["value"],
+                "source_reference": entry.item["source_reference"],
+            }
+            current = existing.get(key)
+            if key in to_create:
+                outcome.unchanged += 1  # same KPI, employee and day twice: the first wins
+            elif current is None:
+                to_create[key] = {
+                    **vals,
+                    "definition_id": definition.id,
+                    "employee_id": employee.id,
+                    "date": entry.item["date"],
+                    "source": "connector",
+                }
+            elif abs(current.value - vals["value"]) > 1e-9 or (
+                current.source_reference != vals["source_reference"]
+            ):
+                current.write(vals)
+                touched |= current
+                outcome.updated += 1
+            else:
+                outcome.unchanged += 1
+        touched |= Measurement.create(list(to_create.values()))
+        outcome.created += len(to_create)
+        touched.with_context(kpi_defer_targets=False)._affected_targets()._recompute_actuals()
+        return outcome
+
+    def _okr_connector_existing(self, entries, definitions, employees):
+        """{(definition id, employee id, date): measurement} of the connector values
+        the entries may update (one search)."""
+        if not entries or not definitions or not employees:
+            return {}
+        days = [entry.item["date"] for entry in entries]
+        found = self.search(
+            [
+                ("source", "=", "connector"),
+                ("definition_id", "in", [d.id for d in definitions.values()]),
+                ("employee_id", "in", [e.id for e in employees.values()]),
+                ("date", ">=", min(days)),
+                ("date", "<=", max(days)),
+            ]
+        )
+        return {(m.definition_id.id, m.employee_id.id, m.date): m for m in found}
+
+    @api.model
+    def _okr_importable_definition(self, connector, entry, definitions, outcome):
+        """The KPI of ``entry``, or None after recording why it cannot take the value."""
+        code = entry.item["definition_code"]
+        definition = definitions.get(code)
+        reason = None
+        if definition is None:
+            reason = self.env._(
+                "no KPI with code “%(code)s” in %(company)s",
+                code=code,
+                company=connector.company_id.name,
+            )
+        elif definition.source in AUTOMATIC_SOURCES:
+            reason = self.env._(
+                "KPI %(kpi)s is computed by Odoo (%(origin)s): its values cannot be imported",
+                kpi=definition.display_name,
+                origin=dict(definition._fields["source"]._description_selection(self.env))[
+                    definition.source
+                ],
+            )
+        if reason:
+            outcome.fail(entry.row, connector._label("kpi", entry), reason, entry.raws)
+            return None
+        return definition
