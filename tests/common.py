@@ -5,12 +5,20 @@ import pathlib
 from odoo.tests import TransactionCase, new_test_user
 
 
+def free_badges(env, badges):
+    """Take badge IDs back from other employees (the demo factory uses 1001-1010)."""
+    env["hr.employee"].with_context(active_test=False).search(
+        [("barcode", "in", list(badges))]
+    ).write({"barcode": False})
+
+
 class OkrCase(TransactionCase):
     """A small company: a manager with two reports, an outsider and an OKR admin."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        free_badges(cls.env, ["1001", "1002"])
         cls.company = cls.env.company
         cls.user_manager = new_test_user(
             cls.env, "okr_manager", groups="base.group_user,okr_addon.group_okr_manager"
@@ -99,6 +107,7 @@ class ConnectorCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        free_badges(cls.env, cls.WORKERS)
         cls.factory = cls.env["res.company"].create({"name": "Auto Parts Factory"})
         users = {"company_id": cls.factory.id, "company_ids": [(6, 0, cls.factory.ids)]}
         cls.user_admin = new_test_user(

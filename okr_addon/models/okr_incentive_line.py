@@ -78,29 +78,47 @@ class OkrIncentiveLine(models.Model):
         }
 
     def _recognize(self):
-        """Announce, mark promotion-eligible, recommend training: once per line."""
-        for line in self.filtered(lambda line: line.state == "ok" and not line.recognized):
-            rule, employee = line.rule_id, line.employee_id.sudo()
-            body = Markup("<p><b>%s</b></p><p>%s</p>") % (rule.name, line.explanation)
+        """Announce, mark promotion-eligible, recommend training: once per line.
+
+        Notes on the employees are logged in one batch per rule, so a run of
+        thousands of lines stays fast.
+        """
+        todo = self.filtered(lambda line: line.state == "ok" and not line.recognized)
+        for rule, lines in todo.grouped("rule_id").items():
             if rule.post_chatter:
-                employee.message_post(body=body, subtype_xmlid="mail.mt_note")
+                bodies = {}
+                for line in lines:
+                    bodies[line.employee_id.id] = Markup("<p><b>%s</b></p><p>%s</p>") % (
+                        rule.name,
+                        line.explanation,
+                    )
+                self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(bodies)
             if rule.channel_id:
                 rule.channel_id.sudo().message_post(
-                    body=Markup("<p>%s: %s</p>") % (employee.name, line.explanation),
+                    body=Markup("").join(
+                        Markup("<p>%s: %s</p>") % (line.employee_id.name, line.explanation)
+                        for line in lines
+                    ),
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                 )
-            if rule.promotion_threshold and line.basis_value >= rule.promotion_threshold:
-                employee.write(
-                    {"okr_promotion_eligible": True, "okr_promotion_reason": line.explanation}
-                )
-            if rule.training_skill_id and line.amount < 0:
+            if rule.promotion_threshold:
+                for line in lines.filtered(
+                    lambda x, r=rule: x.basis_value >= r.promotion_threshold
+                ):
+                    line.employee_id.sudo().write(
+                        {"okr_promotion_eligible": True, "okr_promotion_reason": line.explanation}
+                    )
+            if rule.training_skill_id:
                 self.env["okr.training.recommendation"].sudo().create(
-                    {
-                        "employee_id": employee.id,
-                        "skill_id": rule.training_skill_id.id,
-                        "line_id": line.id,
-                        "reason": line.explanation,
-                    }
+                    [
+                        {
+                            "employee_id": line.employee_id.id,
+                            "skill_id": rule.training_skill_id.id,
+                            "line_id": line.id,
+                            "reason": line.explanation,
+                        }
+                        for line in lines.filtered(lambda x: x.amount < 0)
+                    ]
                 )
-            line.recognized = True
+        todo.recognized = True
