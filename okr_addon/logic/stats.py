@@ -1,0 +1,129 @@
+"""Statistics behind the capability profile: target suggestions, forecasts and
+anomaly flags (pure Python, no Odoo, no numpy).
+
+Every function says so when there is too little data instead of inventing a
+number: it returns None (and the caller words why).
+"""
+
+import math
+from dataclasses import dataclass
+from statistics import median
+
+MAD_TO_SIGMA = 1.4826  # makes the median absolute deviation comparable to a standard deviation
+
+
+def mad(values):
+    """Median absolute deviation (None for no values)."""
+    values = list(values)
+    if not values:
+        return None
+    centre = median(values)
+    return median(abs(v - centre) for v in values)
+
+
+def robust_z(value, values):
+    """How many robust standard deviations ``value`` lies from the median of ``values``;
+    None with fewer than 5 values or no spread at all."""
+    values = list(values)
+    if len(values) < 5:
+        return None
+    spread = mad(values) * MAD_TO_SIGMA
+    if not spread:
+        return None
+    return (value - median(values)) / spread
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    z: float
+    against: str  # "own history" or "team"
+
+
+def anomaly(value, own_history, team_values, threshold=3.5):
+    """An Anomaly when ``value`` is far outside the employee's own usual range
+    (robust z beyond ``threshold``), else against the team's; None otherwise
+    or when neither has enough data."""
+    for label, values in (("own history", own_history), ("team", team_values)):
+        z = robust_z(value, values)
+        if z is not None and abs(z) > threshold:
+            return Anomaly(round(z, 2), label)
+    return None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: float
+    reasons: tuple
+
+
+def suggest_target(
+    own_history,
+    team_values,
+    lower_is_better,
+    *,
+    certified=False,
+    stretch=0.05,
+    certified_stretch=0.10,
+):
+    """A personal target from the employee's recent level and the team's.
+
+    Starts from the employee's median of the last periods, moves it by
+    ``stretch`` toward better (``certified_stretch`` when the employee holds
+    the relevant certification), and never asks for worse than the team's
+    median. None with fewer than 3 own values.
+    """
+    own = list(own_history)
+    if len(own) < 3:
+        return None
+    level = median(own)
+    step = certified_stretch if certified else stretch
+    factor = (1 - step) if lower_is_better else (1 + step)
+    value = level * factor
+    reasons = [f"your level {level:.4g}"]
+    team = list(team_values)
+    if len(team) >= 3:
+        team_level = median(team)
+        reasons.append(f"team {team_level:.4g}")
+        value = min(value, team_level) if lower_is_better else max(value, team_level)
+    if certified:
+        reasons.append("certified")
+    return Suggestion(round(value, 4), tuple(reasons))
+
+
+@dataclass(frozen=True)
+class Forecast:
+    value: float
+    low: float
+    high: float
+
+
+def forecast(points, at):
+    """Linear projection of (x, y) ``points`` to x = ``at`` with a ~90% band.
+
+    None with fewer than 3 points or when every x is the same.
+    """
+    points = list(points)
+    n = len(points)
+    if n < 3:
+        return None
+    mean_x = sum(x for x, _y in points) / n
+    mean_y = sum(y for _x, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _y in points)
+    if not sxx:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    intercept = mean_y - slope * mean_x
+    value = intercept + slope * at
+    residuals = [y - (intercept + slope * x) for x, y in points]
+    sigma = math.sqrt(sum(r * r for r in residuals) / (n - 2))
+    spread = 1.645 * sigma * math.sqrt(1 + 1 / n + (at - mean_x) ** 2 / sxx)
+    return Forecast(value, value - spread, value + spread)
+
+
+def likely_to_miss(projection, target, lower_is_better):
+    """True when even the optimistic end of the band misses the target."""
+    if projection is None:
+        return False
+    if lower_is_better:
+        return projection.low > target
+    return projection.high < target
