@@ -282,3 +282,43 @@ class TestIncentiveRun(IncentiveCase):
             len(Line.with_user(self.user_manager).search([("run_id", "=", run.id)])), 2
         )
         self.assertFalse(Line.with_user(self.user_outsider).search([("run_id", "=", run.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestAnomalyGate(IncentiveCase):
+    def test_suspicious_value_is_flagged_and_gates_the_bonus(self):
+        Measurement = self.env["kpi.measurement"]
+        for day, value in enumerate((4.1, 3.9, 4.0, 4.2, 3.8, 4.0), start=1):
+            Measurement.create(
+                {
+                    "definition_id": self.scrap.id,
+                    "employee_id": self.emp_worker.id,
+                    "date": D(2026, 10, day),
+                    "value": value,
+                }
+            )
+        Flag = self.env["okr.anomaly.flag"]
+        self.assertFalse(Flag.search([("employee_id", "=", self.emp_worker.id)]))
+        suspicious = Measurement.create(
+            {
+                "definition_id": self.scrap.id,
+                "employee_id": self.emp_worker.id,
+                "date": D(2026, 11, 12),
+                "value": 0.2,
+            }
+        )
+        flag = Flag.search([("employee_id", "=", self.emp_worker.id)])
+        self.assertEqual(flag.measurement_id, suspicious)
+        self.assertIn("Scrap rate 0.2 is", flag.reason)
+        self.assertIn("robust deviations from the employee's usual values", flag.reason)
+
+        self.rule.gate_no_anomaly = True
+        run = self._run()
+        run.action_compute()
+        line = self._line(run, self.emp_worker)
+        self.assertEqual((line.state, line.amount), ("blocked", 0.0))
+        self.assertIn("open anomaly flag to review", line.explanation)
+        self.assertEqual(self._line(run, self.emp_colleague).state, "ok")
+        flag.action_dismiss()
+        run.action_compute()
+        self.assertEqual(self._line(run, self.emp_worker).state, "ok")

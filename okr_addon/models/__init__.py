@@ -5,6 +5,7 @@ from . import (
     kpi_definition,
     kpi_measurement,
     kpi_target,
+    okr_anomaly_flag,
     okr_checkin,
     okr_connector,
     okr_connector_binding,

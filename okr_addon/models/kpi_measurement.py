@@ -72,6 +72,7 @@ class KpiMeasurement(models.Model):
     def create(self, vals_list):
         measurements = super().create(vals_list)
         measurements._affected_targets()._recompute_actuals()
+        self.env["okr.anomaly.flag"]._flag_measurements(measurements)
         return measurements
 
     def write(self, vals):

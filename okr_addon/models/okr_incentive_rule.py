@@ -69,6 +69,11 @@ class OkrIncentiveRule(models.Model):
         string="Required Certification",
         help="Pay only employees holding this skill or certification, valid at the period end.",
     )
+    gate_no_anomaly = fields.Boolean(
+        string="No Open Anomaly Flag",
+        help="Block the line while one of the employee's values in the period is flagged "
+        "as suspicious and not reviewed.",
+    )
     # --- Payroll ------------------------------------------------------------------
     input_code = fields.Char(
         string="Bonus Input Code",
@@ -269,6 +274,24 @@ class OkrIncentiveRule(models.Model):
                         rate=rate,
                         gate=self.gate_attendance_rate,
                     )
+        if self.gate_no_anomaly:
+            flags = (
+                self.env["okr.anomaly.flag"]
+                .sudo()
+                .search(
+                    [
+                        ("employee_id", "in", employees.ids),
+                        ("state", "=", "open"),
+                        ("date", ">=", date_from),
+                        ("date", "<=", date_to),
+                    ]
+                )
+            )
+            for flag in flags:
+                failures.setdefault(
+                    flag.employee_id.id,
+                    self.env._("open anomaly flag to review: %(reason)s", reason=flag.reason),
+                )
         if self.gate_skill_id:
             holders = (
                 self.env["hr.employee.skill"]

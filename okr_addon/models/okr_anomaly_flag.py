@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+
+from ..logic import stats
+
+FLAGGED_SOURCES = ("manual", "import", "connector", "portal", "kiosk")
+HISTORY_DAYS = 90
+
+
+class OkrAnomalyFlag(models.Model):
+    """A value far outside the employee's (or the team's) usual range, to review
+    before money depends on it. An open flag can gate an incentive rule."""
+
+    _name = "okr.anomaly.flag"
+    _description = "Anomaly Flag"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="employee_id.company_id", store=True)
+    definition_id = fields.Many2one("kpi.definition", string="KPI", ondelete="cascade")
+    measurement_id = fields.Many2one("kpi.measurement", ondelete="cascade")
+    key_result_id = fields.Many2one("okr.key.result", ondelete="cascade")
+    checkin_id = fields.Many2one("okr.checkin", ondelete="cascade")
+    date = fields.Date(required=True)
+    value = fields.Float()
+    reason = fields.Char(required=True)
+    state = fields.Selection(
+        [("open", "To Review"), ("confirmed", "Confirmed Wrong"), ("dismissed", "Value Is Right")],
+        default="open",
+        required=True,
+        tracking=True,
+    )
+
+    def action_dismiss(self):
+        self.state = "dismissed"
+
+    def action_confirm(self):
+        self.state = "confirmed"
+
+    @api.model
+    def _flag_measurements(self, measurements):
+        """Flag the new typed-in or imported values that stand far outside the usual range
+        (one query for the history of all of them)."""
+        measurements = measurements.filtered(
+            lambda m: m.employee_id and m.source in FLAGGED_SOURCES
+        )
+        if not measurements:
+            return self.browse()
+        since = fields.Date.subtract(min(measurements.mapped("date")), days=HISTORY_DAYS)
+        history = (
+            self.env["kpi.measurement"]
+            .sudo()
+            .search_read(
+                [
+                    ("definition_id", "in", measurements.definition_id.ids),
+                    ("department_id", "in", [*measurements.department_id.ids, False]),
+                    ("date", ">=", since),
+                    ("id", "not in", measurements.ids),
+                ],
+                ["definition_id", "employee_id", "department_id", "value"],
+            )
+        )
+        own, team = {}, {}
+        for row in history:
+            definition = row["definition_id"][0]
+            if row["employee_id"]:
+                own.setdefault((definition, row["employee_id"][0]), []).append(row["value"])
+            if row["department_id"]:
+                team.setdefault((definition, row["department_id"][0]), []).append(row["value"])
+        vals_list = []
+        for measurement in measurements:
+            definition = measurement.definition_id
+            found = stats.anomaly(
+                measurement.value,
+                own.get((definition.id, measurement.employee_id.id), []),
+                team.get((definition.id, measurement.department_id.id), []),
+            )
+            if found:
+                vals_list.append(
+                    {
+                        "employee_id": measurement.employee_id.id,
+                        "definition_id": definition.id,
+                        "measurement_id": measurement.id,
+                        "date": measurement.date,
+                        "value": measurement.value,
+                        "reason": self.env._(
+                            "%(kpi)s %(value)g is %(z)s robust deviations from the %(against)s",
+                            kpi=definition.name,
+                            value=measurement.value,
+                            z=abs(found.z),
+                            against=self.env._("employee's usual values")
+                            if found.against == "own history"
+                            else self.env._("team's values"),
+                        ),
+                    }
+                )
+        return self.sudo().create(vals_list)
