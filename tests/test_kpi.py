@@ -258,3 +258,43 @@ class TestKpiAccess(KpiCase):
             self.env["kpi.definition"].with_user(self.user_manager).create(
                 {"name": "Rogue", "code": "ROGUE"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestKpiSuggestion(KpiCase):
+    def test_personal_target_from_history_team_and_certification(self):
+        for day, (mine, theirs) in enumerate(
+            ((4.1, 6.0), (3.9, 5.8), (4.0, 6.3), (4.2, 6.1)), start=1
+        ):
+            self._measure(self.scrap, self.emp_worker, D(2026, 10, day), mine)
+            self._measure(self.scrap, self.emp_colleague, D(2026, 10, day), theirs)
+        target = self._target(self.scrap, self.emp_worker, target=4.5)
+        self.assertAlmostEqual(target.suggested_target, 4.05 * 0.95)
+        self.assertEqual(target.suggestion_note, "your level 4.05; team 6.05 → suggest 3.848")
+        skill_type = self.env["hr.skill.type"].create(
+            {
+                "name": "Quality",
+                "skill_ids": [(0, 0, {"name": "QC training"})],
+                "skill_level_ids": [(0, 0, {"name": "Done", "level_progress": 100})],
+            }
+        )
+        self.scrap.skill_ids = skill_type.skill_ids
+        self.env["hr.employee.skill"].create(
+            {
+                "employee_id": self.emp_worker.id,
+                "skill_id": skill_type.skill_ids.id,
+                "skill_type_id": skill_type.id,
+                "skill_level_id": skill_type.skill_level_ids.id,
+            }
+        )
+        target.invalidate_recordset()
+        self.assertAlmostEqual(target.suggested_target, 4.05 * 0.9)
+        self.assertIn("certified", target.suggestion_note)
+        target.action_use_suggestion()
+        self.assertAlmostEqual(target.target, 3.645)
+
+    def test_too_little_history_says_so(self):
+        self._measure(self.scrap, self.emp_worker, D(2026, 10, 1), 4.0)
+        target = self._target(self.scrap, self.emp_worker)
+        self.assertFalse(target.suggested_target)
+        self.assertIn("Too little history", target.suggestion_note)

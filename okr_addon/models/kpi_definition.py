@@ -114,6 +114,12 @@ class KpiDefinition(models.Model):
         string="Late Tolerance (min)", default=5, help="Minutes of grace before a late arrival."
     )
     # ----------------------------------------------------------------------------
+    skill_ids = fields.Many2many(
+        "hr.skill",
+        string="Related Skills",
+        help="Skills or certifications that help on this KPI: a holder gets a more ambitious "
+        "suggested target, and a miss recommends training in them.",
+    )
     target_ids = fields.One2many("kpi.target", "definition_id", string="Targets")
     target_count = fields.Integer(compute="_compute_counts")
     measurement_count = fields.Integer(compute="_compute_counts")

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..logic import kpi as kpi_logic
-from ..logic import trends
+from ..logic import stats, trends
 
 LEVELS = [("company", "Company"), ("department", "Department"), ("employee", "Employee")]
 
@@ -73,6 +73,11 @@ class KpiTarget(models.Model):
     )
     score = fields.Float(compute="_compute_score", store=True, aggregator="avg")
     key_result_ids = fields.One2many("okr.key.result", "kpi_target_id", string="Key Results")
+    suggested_target = fields.Float(compute="_compute_suggestion")
+    suggestion_note = fields.Char(
+        compute="_compute_suggestion",
+        help="A personal target from the employee's history and the team's level.",
+    )
     decline_streak_date = fields.Date(
         readonly=True,
         copy=False,
@@ -133,6 +138,99 @@ class KpiTarget(models.Model):
                 stretch=target.stretch if target.has_stretch else None,
                 cap=max(target.company_id.kpi_score_cap or kpi_logic.DEFAULT_CAP, 1.0),
             )
+
+    @api.depends("definition_id", "employee_id", "date_from")
+    def _compute_suggestion(self):
+        """Suggest from the last 90 days before the target starts (one query for all)."""
+        todo = self.filtered(lambda t: t.level == "employee" and t.employee_id and t.date_from)
+        (self - todo).update({"suggested_target": 0.0, "suggestion_note": False})
+        if not todo:
+            return
+        since = fields.Date.subtract(min(todo.mapped("date_from")), days=90)
+        rows = (
+            self.env["kpi.measurement"]
+            .sudo()
+            .search_read(
+                [
+                    ("definition_id", "in", todo.definition_id.ids),
+                    ("date", ">=", since),
+                    ("date", "<", max(todo.mapped("date_from"))),
+                    "|",
+                    ("employee_id", "in", todo.employee_id.ids),
+                    ("department_id", "in", todo.employee_id.department_id.ids),
+                ],
+                ["definition_id", "employee_id", "department_id", "date", "value"],
+            )
+        )
+        certified = self._certified(todo)
+        for target in todo:
+            key = target.definition_id.id
+            window = [
+                r
+                for r in rows
+                if r["definition_id"][0] == key
+                and fields.Date.subtract(target.date_from, days=90) <= r["date"] < target.date_from
+            ]
+            own = [
+                r["value"]
+                for r in window
+                if r["employee_id"] and r["employee_id"][0] == target.employee_id.id
+            ]
+            team = [
+                r["value"]
+                for r in window
+                if r["department_id"]
+                and r["department_id"][0] == target.employee_id.department_id.id
+                and (not r["employee_id"] or r["employee_id"][0] != target.employee_id.id)
+            ]
+            suggestion = stats.suggest_target(
+                own,
+                team,
+                target.direction == "lower_better",
+                certified=target in certified,
+            )
+            if suggestion is None:
+                target.suggested_target = 0.0
+                target.suggestion_note = self.env._(
+                    "Too little history for a suggestion (%(count)s values in 90 days).",
+                    count=len(own),
+                )
+            else:
+                target.suggested_target = suggestion.value
+                target.suggestion_note = self.env._(
+                    "%(reasons)s → suggest %(value).4g",
+                    reasons="; ".join(suggestion.reasons),
+                    value=suggestion.value,
+                )
+
+    def _certified(self, targets):
+        """Targets whose employee holds a valid skill related to the KPI."""
+        skills = targets.definition_id.skill_ids
+        if not skills:
+            return self.browse()
+        held = (
+            self.env["hr.employee.skill"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", targets.employee_id.ids),
+                    ("skill_id", "in", skills.ids),
+                    "|",
+                    ("valid_to", "=", False),
+                    ("valid_to", ">=", min(targets.mapped("date_from"))),
+                ]
+            )
+        )
+        pairs = {(s.employee_id.id, s.skill_id.id) for s in held}
+        return targets.filtered(
+            lambda t: any(
+                (t.employee_id.id, skill.id) in pairs for skill in t.definition_id.skill_ids
+            )
+        )
+
+    def action_use_suggestion(self):
+        for target in self.filtered("suggested_target"):
+            target.target = target.suggested_target
 
     @api.constrains("level", "employee_id", "department_id")
     def _check_subject(self):
