@@ -1,0 +1,107 @@
+"""Terminal-file import benchmark for okr_addon (run by bench/attendance_import.sh).
+
+Generates a ZKTeco-style CSV of P punches (default 100,000: E employees badging
+in and out every working day, with some duplicate punches and missing
+check-outs), imports it into ``hr.attendance`` through an attendance-file
+connector, then imports the very same file again, which must create nothing.
+
+Every argument is an Odoo server option; the settings are environment
+variables: OKR_BENCH_PUNCHES (100000), OKR_BENCH_IMPORT_EMPLOYEES (1000).
+"""
+
+import cProfile
+import datetime
+import os
+import pstats
+import random
+import sys
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+MARK = "okr_bench"
+
+
+def say(*parts):
+    print(*parts, flush=True)
+
+
+def punch_file(employees, punches, seed=7):
+    """CSV bytes with about ``punches`` rows: badge, name, local time, state."""
+    rng = random.Random(seed)
+    rows = ["No.,Name,Time,State"]
+    day = datetime.date(2026, 1, 5)  # a Monday
+    while len(rows) - 1 < punches:
+        if day.weekday() < 5:
+            for badge, name in employees:
+                start = datetime.datetime.combine(day, datetime.time(8)) + datetime.timedelta(
+                    minutes=rng.randint(-20, 25)
+                )
+                rows.append(f"{badge},{name},{start:%Y-%m-%d %H:%M:%S},C/In")
+                if rng.random() < 0.02:  # a duplicate punch a few seconds later
+                    again = start + datetime.timedelta(seconds=20)
+                    rows.append(f"{badge},{name},{again:%Y-%m-%d %H:%M:%S},C/In")
+                if rng.random() < 0.98:  # 2% forget to punch out
+                    end = start + datetime.timedelta(hours=9, minutes=rng.randint(-30, 60))
+                    rows.append(f"{badge},{name},{end:%Y-%m-%d %H:%M:%S},C/Out")
+        day += datetime.timedelta(days=1)
+    return ("\n".join(rows[: punches + 1]) + "\n").encode("utf-8"), len(rows[: punches + 1]) - 1
+
+
+def main():
+    config.parse_config(sys.argv[1:], setup_logging=True)
+    db = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
+    assert db and db.startswith(MARK), f"refusing to run on database {db!r}"
+    punches = int(os.environ.get("OKR_BENCH_PUNCHES", "100000"))
+    size = int(os.environ.get("OKR_BENCH_IMPORT_EMPLOYEES", "1000"))
+    threading.current_thread().dbname = db
+    with Registry(db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        say(f"== Creating {size} employees with badges")
+        employees = env["hr.employee"].create(
+            [{"name": f"{MARK} worker {i}", "barcode": f"9{i:06d}"} for i in range(size)]
+        )
+        data, rows = punch_file([(e.barcode, e.name) for e in employees], punches)
+        connector = env["okr.connector"].create(
+            {"name": f"{MARK} terminal", "kind": "attendance_csv", "tz": "Asia/Shanghai"}
+        )
+        cr.commit()
+        results = []
+        for label in ("first import", "same file again"):
+            start = time.perf_counter()
+            profiler = cProfile.Profile() if os.environ.get("OKR_BENCH_PROFILE") else None
+            if profiler:
+                profiler.enable()
+            log = connector._run("upload", data=data, filename="punches.csv")
+            if profiler:
+                profiler.disable()
+                stats = pstats.Stats(profiler).sort_stats("cumulative")
+                stats.print_stats(25)
+                stats.print_callers("models.py:.*\\(search\\)")
+            cr.commit()
+            seconds = time.perf_counter() - start
+            results.append((label, seconds, log))
+            say(f"  {label}: {seconds:.1f} s — {log.message}")
+        attendances = env["hr.attendance"].search_count([("employee_id", "in", employees.ids)])
+        first, second = results[0], results[1]
+        say("")
+        say(f"{'':32}{'value':>14}")
+        say(f"{'punches in the file':32}{rows:>14,}")
+        say(f"{'attendances created':32}{first[2].created_count:>14,}")
+        say(f"{'failed rows':32}{first[2].failed_count:>14,}")
+        say(f"{'first import (s)':32}{first[1]:>14.1f}")
+        say(f"{'punches per second':32}{rows / first[1]:>14,.0f}")
+        say(f"{'target <= 60 s':32}{'yes' if first[1] <= 60 else 'NO':>14}")
+        say(f"{'re-import (s)':32}{second[1]:>14.1f}")
+        say(f"{'rows created by the re-import':32}{second[2].created_count:>14,}")
+        say(f"{'attendances in the database':32}{attendances:>14,}")
+        ok = second[2].created_count == 0 and attendances == first[2].created_count
+        say(f"{'nothing duplicated':32}{'yes' if ok else 'NO':>14}")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
