@@ -73,13 +73,7 @@ class Shooter:
         )
         page = context.new_page()
         page.on("pageerror", lambda error: self.problems.append(f"JS error: {error}"))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and self.problems.append(f"HTTP {response.status}: {response.url}")
-            ),
-        )
+        page.on("response", self.on_response)
         if login:
             page.goto(f"{self.url}/web/login")
             page.fill("input[name=login]", login)

@@ -131,7 +131,14 @@ class KpiMeasurement(models.Model):
             [("definition_id", "=", definition.id), ("date", "=", date), ("source", "=", source)]
         )
         by_employee = {m.employee_id.id: m for m in existing}
-        to_create = []
+        new_ids = [employee_id for employee_id in values if employee_id not in by_employee]
+        # Departments read once for all new rows (the compute would go through
+        # each employee's current version one by one).
+        departments = {
+            row["id"]: row["department_id"] and row["department_id"][0]
+            for row in self.env["hr.employee"].sudo().browse(new_ids).read(["department_id"])
+        }
+        to_create, changed = [], Measurement
         for employee_id, value in values.items():
             current = by_employee.pop(employee_id, None)
             if current is None:
@@ -139,6 +146,7 @@ class KpiMeasurement(models.Model):
                     {
                         "definition_id": definition.id,
                         "employee_id": employee_id,
+                        "department_id": departments.get(employee_id) or False,
                         "date": date,
                         "value": value,
                         "source": source,
@@ -146,10 +154,12 @@ class KpiMeasurement(models.Model):
                 )
             elif abs(current.value - value) > 1e-9:
                 current.value = value
+                changed |= current
         stale = Measurement.browse([m.id for m in by_employee.values()])
         stale_targets = stale.with_context(kpi_defer_targets=False)._affected_targets()
         stale.unlink()
-        touched = existing.exists() | Measurement.create(to_create)
+        # Only what changed moves targets: an unchanged refresh recomputes nothing.
+        touched = changed | Measurement.create(to_create)
         (
             stale_targets | touched.with_context(kpi_defer_targets=False)._affected_targets()
         )._recompute_actuals()

@@ -27,7 +27,8 @@ class OkrIncentiveLine(models.Model):
     rule_id = fields.Many2one("okr.incentive.rule", required=True, ondelete="restrict", index=True)
     employee_id = fields.Many2one("hr.employee", required=True, index=True)
     company_id = fields.Many2one(related="run_id.company_id", store=True)
-    currency_id = fields.Many2one(related="run_id.currency_id")
+    # Stored and given at creation: Monetary fields then need no per-record currency lookup.
+    currency_id = fields.Many2one("res.currency", required=True)
     date_from = fields.Date(related="run_id.date_from", store=True)
     date_to = fields.Date(related="run_id.date_to", store=True)
     ledger_key = fields.Char(compute="_compute_ledger_key", store=True, index=True)
@@ -80,19 +81,20 @@ class OkrIncentiveLine(models.Model):
     def _recognize(self):
         """Announce, mark promotion-eligible, recommend training: once per line.
 
-        Notes on the employees are logged in one batch per rule, so a run of
-        thousands of lines stays fast.
+        Each employee gets one note per run listing their amounts (zero amounts
+        are not announced), logged in one batch.
         """
         todo = self.filtered(lambda line: line.state == "ok" and not line.recognized)
+        bodies = {}
+        for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
+            bodies.setdefault(line.employee_id.id, []).append(
+                Markup("<p><b>%s</b>: %s</p>") % (line.rule_id.name, line.explanation)
+            )
+        if bodies:
+            self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(
+                {employee_id: Markup("").join(parts) for employee_id, parts in bodies.items()}
+            )
         for rule, lines in todo.grouped("rule_id").items():
-            if rule.post_chatter:
-                bodies = {}
-                for line in lines:
-                    bodies[line.employee_id.id] = Markup("<p><b>%s</b></p><p>%s</p>") % (
-                        rule.name,
-                        line.explanation,
-                    )
-                self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(bodies)
             if rule.channel_id:
                 rule.channel_id.sudo().message_post(
                     body=Markup("").join(

@@ -26,7 +26,7 @@ class OkrIncentivePosting(models.Model):
     run_id = fields.Many2one(related="line_id.run_id", store=True)
     employee_id = fields.Many2one(related="line_id.employee_id", store=True, index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True)
-    currency_id = fields.Many2one(related="line_id.currency_id")
+    currency_id = fields.Many2one("res.currency", required=True)
     ledger_key = fields.Char(required=True, index=True)
     input_code = fields.Char(required=True)
     amount = fields.Monetary(required=True)

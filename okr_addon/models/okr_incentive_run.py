@@ -168,6 +168,7 @@ class OkrIncentiveRun(models.Model):
                 "tier_name": tier.label(unit) if tier else False,
                 "state": "ok",
                 "amount": 0.0,
+                "currency_id": self.currency_id.id,
             }
             if employee.id in gates:
                 vals.update(
@@ -301,6 +302,7 @@ class OkrIncentiveRun(models.Model):
                         "is_adjustment": is_adjustment,
                         "explanation": explanation,
                         "target_date": self.date_from,
+                        "currency_id": line.currency_id.id,
                     }
                 )
         return self.env["okr.incentive.posting"].create(vals_list)

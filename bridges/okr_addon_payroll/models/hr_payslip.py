@@ -87,21 +87,18 @@ class HrPayslip(models.Model):
         )
         by_employee = candidates.grouped("employee_id")
         codes = slips._okr_codes() | set(candidates.mapped("input_code"))
-        none = taken = self.env["okr.incentive.posting"]
+        none = self.env["okr.incentive.posting"]
+        taken = set()  # ids already bound in this pass: a set, not a growing recordset
         plans = []
         for slip in slips.sorted("date_to"):
-            mine = (
-                by_employee.get(slip.employee_id, none).filtered(
-                    lambda p, s=slip: (
-                        p.target_date <= s.date_to
-                        and (
-                            not p.payslip_id or p.payslip_id == s or p.payslip_id.state == "cancel"
-                        )
-                    )
+            mine = by_employee.get(slip.employee_id, none).filtered(
+                lambda p, s=slip: (
+                    p.id not in taken
+                    and p.target_date <= s.date_to
+                    and (not p.payslip_id or p.payslip_id == s or p.payslip_id.state == "cancel")
                 )
-                - taken
             )
-            taken |= mine
+            taken.update(mine.ids)
             released = slip.okr_posting_ids - mine
             released.write({"payslip_id": False, "state": "pending", "payroll_reference": False})
             mine.filtered(lambda p, s=slip: p.payslip_id != s or p.state != "on_payslip").write(
