@@ -1,0 +1,1 @@
+from . import okr_incentive_rule, okr_training_recommendation
