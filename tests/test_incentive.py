@@ -1,6 +1,10 @@
 import base64
 import datetime
+import io
 
+import openpyxl
+
+from odoo.addons.okr_addon.connectors.testing import FakeRemote, Reply
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -322,3 +326,57 @@ class TestAnomalyGate(IncentiveCase):
         flag.action_dismiss()
         run.action_compute()
         self.assertEqual(self._line(run, self.emp_worker).state, "ok")
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveExports(IncentiveCase):
+    def _posted_run(self):
+        run = self._run()
+        run.action_compute()
+        run.action_approve()
+        run.action_post()
+        return run
+
+    def test_xlsx_export(self):
+        run = self._posted_run()
+        action = run.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[0][:5], ("ledger_key", "employee_code", "period", "rule_code", "amount")
+        )
+        self.assertIn(("1001", "2026-11", "T_SCRAP_BONUS", 500.0), [r[1:5] for r in rows[1:]])
+
+    def test_external_payroll_is_paid_once(self):
+        remote = FakeRemote()
+        remote.__enter__()
+        self.addCleanup(remote.__exit__, None, None, None)
+        connector = self.env["okr.connector"].create(
+            {
+                "name": "HQ payroll",
+                "kind": "payroll_rest",
+                "endpoint_url": remote.url,
+                "auth_type": "bearer",
+                "token": "s3cret-token",
+            }
+        )
+        run = self._posted_run()
+        run.payroll_connector_id = connector
+        # the answer to the first push is lost: the retry with the same key gets 409
+        remote.script("POST", "/incentives", Reply(500), Reply(409, body={"error": "duplicate"}))
+        run.action_send_to_payroll()
+        self.assertEqual(set(run.posting_ids.mapped("state")), {"sent"})
+        keys = [call.headers.get("Idempotency-Key") for call in remote.calls("POST", "/incentives")]
+        self.assertEqual(len(set(keys)), 2, "one key per posting, reused on retry")
+        self.assertEqual(len(keys), 3, "the first posting was retried once after the 500")
+        self.assertTrue(
+            all(
+                call.headers.get("Authorization") == "Bearer s3cret-token"
+                for call in remote.calls("POST", "/incentives")
+            )
+        )
+        run.action_send_to_payroll()
+        self.assertEqual(len(remote.calls("POST", "/incentives")), 3, "nothing sent twice")

@@ -34,7 +34,9 @@ class OkrKiosk(http.Controller):
             template, {"company": company, "token": company.sudo().okr_kiosk_token, **values}
         )
 
-    @http.route("/okr/kiosk/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/okr/kiosk/<string:token>", type="http", auth="public", methods=["GET"], website=True
+    )
     def kiosk(self, token, **kwargs):
         company = self._company(token)
         employee = self._session_employee(company)
@@ -51,7 +53,13 @@ class OkrKiosk(http.Controller):
             error=kwargs.get("error"),
         )
 
-    @http.route("/okr/kiosk/<string:token>/login", type="http", auth="public", methods=["POST"])
+    @http.route(
+        "/okr/kiosk/<string:token>/login",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
     def kiosk_login(self, token, badge=None, pin=None, **kwargs):
         company = self._company(token)
         try:
@@ -65,7 +73,13 @@ class OkrKiosk(http.Controller):
         }
         return request.redirect(f"/okr/kiosk/{token}")
 
-    @http.route("/okr/kiosk/<string:token>/logout", type="http", auth="public", methods=["POST"])
+    @http.route(
+        "/okr/kiosk/<string:token>/logout",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
     def kiosk_logout(self, token, **kwargs):
         self._company(token)
         request.session.pop(SESSION_KEY, None)

@@ -109,6 +109,11 @@ class OkrConnector(models.Model):
         "for payroll, the base URL of the API (wages are read from <base>/wages). "
         "Credentials go in the fields below, never in the URL.",
     )
+    push_path = fields.Char(
+        string="Incentives Path",
+        default="incentives",
+        help="Payroll: path under the base URL where incentive postings are sent.",
+    )
     auth_type = fields.Selection(
         [("none", "None"), ("api_key", "API Key"), ("bearer", "Bearer Token"), ("basic", "Basic")],
         string="Authentication",

@@ -41,6 +41,19 @@ class OkrIncentivePosting(models.Model):
     state = fields.Selection(POSTING_STATES, default="pending", required=True, index=True)
     payroll_reference = fields.Char(help="Payslip or external payroll document.")
 
+    def _sink_line(self):
+        """The posting as the external payroll API receives it (one key per posting)."""
+        line = self.line_id
+        return {
+            "ledger_key": f"{self.ledger_key}#{self.id}",
+            "employee_code": line.employee_id.sudo().barcode or str(line.employee_id.id),
+            "period": self.target_date.strftime("%Y-%m"),
+            "rule_code": self.input_code,
+            "amount": round(self.amount, 2),
+            "currency": self.currency_id.name,
+            "explanation": self.explanation,
+        }
+
     def _deliver(self):
         """Hand pending postings to payroll. Without a payroll module they wait for
         an export or a connector; payroll bridges override this."""

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ...connectors import export as connector_export
+from ...connectors.payroll import PayrollSink
 from ..logic import incentive as inc_logic
 from ..logic import periods
 
@@ -67,6 +68,12 @@ class OkrIncentiveRun(models.Model):
     deduction_total = fields.Monetary(compute="_compute_totals")
     problem_count = fields.Integer(compute="_compute_totals", string="Blocked or in Error")
     posting_ids = fields.One2many("okr.incentive.posting", "run_id", string="Postings")
+    payroll_connector_id = fields.Many2one(
+        "okr.connector",
+        string="External Payroll",
+        domain="[('kind', '=', 'payroll_rest'), ('company_id', '=', company_id)]",
+        help="Without a payroll module in Odoo: send the postings to this payroll API.",
+    )
 
     @api.depends("date_from", "period_type")
     def _compute_name(self):
@@ -307,10 +314,8 @@ class OkrIncentiveRun(models.Model):
                 )
         return self.env["okr.incentive.posting"].create(vals_list)
 
-    def action_export_csv(self):
-        """Download the run's lines for a payroll system without a connector."""
-        self.ensure_one()
-        rows = [
+    def _export_rows(self):
+        return [
             {
                 "ledger_key": line.ledger_key,
                 "employee_code": line.employee_id.sudo().barcode or str(line.employee_id.id),
@@ -322,13 +327,15 @@ class OkrIncentiveRun(models.Model):
             }
             for line in self.line_ids.filtered(lambda line: line.state == "ok")
         ]
+
+    def _download(self, data, extension, mimetype):
         attachment = self.env["ir.attachment"].create(
             {
-                "name": f"{self.name}.csv",
-                "datas": base64.b64encode(connector_export.export_csv(rows)),
+                "name": f"{self.name}.{extension}",
+                "datas": base64.b64encode(data),
                 "res_model": self._name,
                 "res_id": self.id,
-                "mimetype": "text/csv",
+                "mimetype": mimetype,
             }
         )
         return {
@@ -336,6 +343,55 @@ class OkrIncentiveRun(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+    def action_export_csv(self):
+        """Download the run's lines for a payroll system without a connector."""
+        self.ensure_one()
+        return self._download(connector_export.export_csv(self._export_rows()), "csv", "text/csv")
+
+    def action_export_xlsx(self):
+        """Download the run's lines as a spreadsheet."""
+        self.ensure_one()
+        return self._download(
+            connector_export.export_xlsx(self._export_rows()),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def action_send_to_payroll(self):
+        """Send the run's waiting postings to the external payroll connector.
+
+        Each posting travels with its own idempotency key, so a retry after a
+        lost answer is paid once; an answer "duplicate" counts as delivered.
+        Failures stay waiting, with the reason in the chatter.
+        """
+        self._check_hr()
+        self.ensure_one()
+        connector = self.payroll_connector_id
+        if not connector:
+            raise UserError(self.env._("Choose the external payroll connector first."))
+        pending = self.posting_ids.filtered(lambda p: p.state == "pending")
+        if not pending:
+            return True
+        client, _path = connector.sudo()._api_client()
+        sink = PayrollSink(client, connector.sudo().push_path or "incentives")
+        results = sink.push([posting._sink_line() for posting in pending])
+        failures = []
+        for posting, result in zip(pending, results, strict=True):
+            if result.status in ("posted", "duplicate"):
+                posting.write({"state": "sent", "payroll_reference": connector.name})
+            else:
+                failures.append(f"{posting.ledger_key}: {connector._redact(result.reason or '')}")
+        if failures:
+            self.message_post(
+                body=self.env._(
+                    "%(count)s posting(s) not delivered to %(connector)s: %(reasons)s",
+                    count=len(failures),
+                    connector=connector.name,
+                    reasons="; ".join(failures),
+                )
+            )
+        return True
 
     def action_open_lines(self):
         self.ensure_one()
