@@ -72,7 +72,10 @@ class HrPayslip(models.Model):
         """Bind the employees' unpaid postings to these open payslips and make
         their incentive inputs match them (batched: a few queries for any
         number of payslips)."""
-        slips = self.sudo().filtered(lambda s: s.state in ("draft", "verify") and s.contract_id)
+        # Refunds (credit notes) copy a payslip and are done at once: never bind to them.
+        slips = self.sudo().filtered(
+            lambda s: s.state in ("draft", "verify") and s.contract_id and not s.credit_note
+        )
         if not slips:
             return
         candidates = (
