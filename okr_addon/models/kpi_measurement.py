@@ -138,7 +138,7 @@ class KpiMeasurement(models.Model):
             row["id"]: row["department_id"] and row["department_id"][0]
             for row in self.env["hr.employee"].sudo().browse(new_ids).read(["department_id"])
         }
-        to_create, changed = [], Measurement
+        to_create, changed_ids = [], []
         for employee_id, value in values.items():
             current = by_employee.pop(employee_id, None)
             if current is None:
@@ -154,12 +154,12 @@ class KpiMeasurement(models.Model):
                 )
             elif abs(current.value - value) > 1e-9:
                 current.value = value
-                changed |= current
+                changed_ids.append(current.id)
         stale = Measurement.browse([m.id for m in by_employee.values()])
         stale_targets = stale.with_context(kpi_defer_targets=False)._affected_targets()
         stale.unlink()
         # Only what changed moves targets: an unchanged refresh recomputes nothing.
-        touched = changed | Measurement.create(to_create)
+        touched = Measurement.browse(changed_ids) | Measurement.create(to_create)
         (
             stale_targets | touched.with_context(kpi_defer_targets=False)._affected_targets()
         )._recompute_actuals()
