@@ -163,13 +163,15 @@ class KpiTarget(models.Model):
             )
         )
         certified = self._certified(todo)
+        by_definition = {}
+        for row in rows:
+            by_definition.setdefault(row["definition_id"][0], []).append(row)
         for target in todo:
-            key = target.definition_id.id
+            since_target = fields.Date.subtract(target.date_from, days=90)
             window = [
                 r
-                for r in rows
-                if r["definition_id"][0] == key
-                and fields.Date.subtract(target.date_from, days=90) <= r["date"] < target.date_from
+                for r in by_definition.get(target.definition_id.id, [])
+                if since_target <= r["date"] < target.date_from
             ]
             own = [
                 r["value"]
