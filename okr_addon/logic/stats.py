@@ -127,3 +127,61 @@ def likely_to_miss(projection, target, lower_is_better):
     if lower_is_better:
         return projection.low > target
     return projection.high < target
+
+
+def running_actual(values, aggregation):
+    """The actual as it stood after each of ``values`` (in date order): running sum,
+    mean, min, max or latest value, by the KPI's aggregation."""
+    out = []
+    total = 0.0
+    for index, value in enumerate(values):
+        total += value
+        if aggregation == "sum":
+            out.append(total)
+        elif aggregation == "min":
+            out.append(min(value, out[-1]) if out else value)
+        elif aggregation == "max":
+            out.append(max(value, out[-1]) if out else value)
+        elif aggregation == "last":
+            out.append(value)
+        else:
+            out.append(total / (index + 1))
+    return out
+
+
+def forecast_period_end(points, date_from, date_to, aggregation):
+    """Project the actual a period will end with from its dated values so far.
+
+    ``points`` are (date, value) pairs inside [date_from, date_to]; the series of
+    the actual as it stood each day (running sum, mean, ...) is projected
+    linearly to ``date_to``. None with fewer than 3 dated points.
+    """
+    points = sorted(p for p in points if date_from <= p[0] <= date_to)
+    days = [(day - date_from).days for day, _value in points]
+    actuals = running_actual([value for _day, value in points], aggregation)
+    return forecast(zip(days, actuals, strict=True), (date_to - date_from).days)
+
+
+@dataclass(frozen=True)
+class NextTarget:
+    value: float
+    reason: str  # "met": raised toward the result; "missed": kept
+
+
+def next_target(target, actual, lower_is_better, *, step=0.05):
+    """Next cycle's target from this cycle's target and result.
+
+    Met: halfway to what was achieved, and at least ``step`` (5%) better than
+    this target. Missed: the same target again (a miss never lowers the bar by
+    itself). None without a result.
+    """
+    if actual is None:
+        return None
+    met = actual <= target if lower_is_better else actual >= target
+    if not met:
+        return NextTarget(target, "missed")
+    halfway = (target + actual) / 2
+    margin = abs(target) * step
+    stepped = target - margin if lower_is_better else target + margin
+    value = min(halfway, stepped) if lower_is_better else max(halfway, stepped)
+    return NextTarget(round(value, 4), "met")

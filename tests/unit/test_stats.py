@@ -1,5 +1,7 @@
 """Plain-pytest checks of the profile statistics, with known answers."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from okr_addon.logic import stats
@@ -59,3 +61,53 @@ def test_likely_to_miss():
     scrap = stats.forecast([(0, 7.0), (10, 6.8), (20, 6.6)], 90)  # ~5.2% at the end
     assert stats.likely_to_miss(scrap, 4.0, lower_is_better=True) is True
     assert stats.likely_to_miss(None, 4.0, lower_is_better=True) is False
+
+
+def test_running_actual_by_aggregation():
+    values = [3.0, 1.0, 5.0]
+    assert stats.running_actual(values, "sum") == [3.0, 4.0, 9.0]
+    assert stats.running_actual(values, "avg") == [3.0, 2.0, 3.0]
+    assert stats.running_actual(values, "min") == [3.0, 1.0, 1.0]
+    assert stats.running_actual(values, "max") == [3.0, 3.0, 5.0]
+    assert stats.running_actual(values, "last") == values
+    assert stats.running_actual([], "sum") == []
+
+
+def test_forecast_period_end_sum_projects_the_pace():
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    # 10 pieces a day for the first 10 days: heading for 300 by day 29 (the 30th).
+    points = [(start + timedelta(days=i), 10.0) for i in range(10)]
+    projection = stats.forecast_period_end(points, start, end, "sum")
+    assert projection.value == pytest.approx(300.0)
+    assert projection.low == pytest.approx(300.0), "a perfect line has no spread"
+    assert stats.likely_to_miss(projection, 400.0, lower_is_better=False)
+    assert not stats.likely_to_miss(projection, 250.0, lower_is_better=False)
+    outside = [(date(2026, 10, 31), 1000.0), *points]
+    assert stats.forecast_period_end(outside, start, end, "sum").value == pytest.approx(300.0)
+    assert stats.forecast_period_end(points[:2], start, end, "sum") is None, "too little data"
+
+
+def test_forecast_period_end_rising_defect_rate_is_flagged_early():
+    start, end = date(2026, 11, 1), date(2026, 11, 30)
+    # Defect rate creeping up 0.1 a day from 4.0: the average heads above a 4.5 target.
+    noise = [0.05, -0.05] * 6
+    points = [(start + timedelta(days=i), 4.0 + 0.1 * i + noise[i]) for i in range(12)]
+    projection = stats.forecast_period_end(points, start, end, "avg")
+    assert projection.value > 4.5
+    assert projection.low < projection.value < projection.high
+    assert stats.likely_to_miss(projection, 4.5, lower_is_better=True)
+    assert not stats.likely_to_miss(projection, 9.0, lower_is_better=True)
+
+
+def test_next_target_raises_on_a_hit_and_keeps_on_a_miss():
+    # Scrap 5% target, reached 4%: halfway (4.5%) is more than 5% better, take it.
+    assert stats.next_target(5.0, 4.0, lower_is_better=True) == stats.NextTarget(4.5, "met")
+    # Just met: at least 5% better than this time.
+    assert stats.next_target(5.0, 4.99, lower_is_better=True).value == pytest.approx(4.75)
+    assert stats.next_target(100.0, 130.0, lower_is_better=False).value == pytest.approx(115.0)
+    assert stats.next_target(100.0, 101.0, lower_is_better=False).value == pytest.approx(105.0)
+    assert stats.next_target(-10.0, -10.0, lower_is_better=False).value == pytest.approx(-9.5)
+    # Missed: the bar stays where it was.
+    assert stats.next_target(5.0, 6.0, lower_is_better=True) == stats.NextTarget(5.0, "missed")
+    assert stats.next_target(100.0, 80.0, lower_is_better=False).reason == "missed"
+    assert stats.next_target(100.0, None, lower_is_better=False) is None
