@@ -25,6 +25,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/okr_objective_send_back_views.xml",
+        "views/okr_next_cycle_wizard_views.xml",
         "views/okr_cycle_views.xml",
         "views/okr_key_result_views.xml",
         "views/okr_checkin_views.xml",

@@ -185,3 +185,27 @@ def next_target(target, actual, lower_is_better, *, step=0.05):
     stepped = target - margin if lower_is_better else target + margin
     value = min(halfway, stepped) if lower_is_better else max(halfway, stepped)
     return NextTarget(round(value, 4), "met")
+
+
+@dataclass(frozen=True)
+class NextKeyResult:
+    start: float
+    target: float
+    reason: str  # "met" or "missed"
+
+
+def next_key_result(start, target, current, lower_is_better, *, cumulative=False):
+    """Next cycle's start and target for a key result, from where this one ended.
+
+    Cumulative key results (output, sales) start again from the same start and
+    take ``next_target`` of the total. Level key results (scrap rate) start
+    from the level reached: met, they aim for half the last improvement again
+    from there; missed, they keep the target.
+    """
+    if cumulative:
+        proposal = next_target(target, current, lower_is_better)
+        return NextKeyResult(start, proposal.value, proposal.reason)
+    met = current <= target if lower_is_better else current >= target
+    if not met:
+        return NextKeyResult(current, target, "missed")
+    return NextKeyResult(current, round(current + (target - start) / 2, 4), "met")

@@ -78,6 +78,21 @@ class KpiTarget(models.Model):
         compute="_compute_suggestion",
         help="A personal target from the employee's history and the team's level.",
     )
+    forecast_value = fields.Float(
+        string="Forecast",
+        readonly=True,
+        copy=False,
+        help="The actual the period is heading for at its end (linear trend of the values so far).",
+    )
+    forecast_low = fields.Float(readonly=True, copy=False)
+    forecast_high = fields.Float(readonly=True, copy=False)
+    forecast_note = fields.Char(readonly=True, copy=False)
+    likely_to_miss = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Even the optimistic end of the forecast band misses the target.",
+    )
     decline_streak_date = fields.Date(
         readonly=True,
         copy=False,
@@ -321,6 +336,17 @@ class KpiTarget(models.Model):
 
     def _measured_actuals(self):
         """{target id: actual} from measurements, one grouped query for all targets."""
+        return {
+            target_id: kpi_logic.aggregate(
+                [value for _day, value in points], target.definition_id.aggregation
+            )
+            for target_id, (target, points) in self._measured_series().items()
+        }
+
+    def _measured_series(self):
+        """{target id: (target, [(day, daily value)])} inside each target's dates, from
+        one grouped query for all targets (a day's values summed or averaged by the
+        KPI's aggregation)."""
         if not self:
             return {}
         rows = (
@@ -347,20 +373,74 @@ class KpiTarget(models.Model):
             key = (definition.id, employee.id, department.id if not employee else False)
             daily = total if definition.aggregation == "sum" else total / count
             series.setdefault(key, []).append((day, daily))
-        actuals = {}
+        result = {}
         for target in self:
             key = (
                 target.definition_id.id,
                 target.employee_id.id if target.level == "employee" else False,
                 target.department_id.id if target.level == "department" else False,
             )
-            values = [
-                value
-                for day, value in series.get(key, [])
-                if target.date_from <= day <= target.date_to
-            ]
-            actuals[target.id] = kpi_logic.aggregate(values, target.definition_id.aggregation)
-        return actuals
+            result[target.id] = (
+                target,
+                [
+                    (day, value)
+                    for day, value in series.get(key, [])
+                    if target.date_from <= day <= target.date_to
+                ],
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # Forecast
+    # ------------------------------------------------------------------
+    def _update_forecasts(self):
+        """Project each target's end-of-period actual from its values so far and flag
+        the ones likely to miss (one grouped query for all of them)."""
+        leaves = self.filtered(lambda t: t.level != "company" and not t._rollup_children())
+        for target, points in leaves._measured_series().values():
+            projection = stats.forecast_period_end(
+                points, target.date_from, target.date_to, target.definition_id.aggregation
+            )
+            vals = {
+                "likely_to_miss": stats.likely_to_miss(
+                    projection, target.target, lower_is_better=target.direction == "lower_better"
+                ),
+                "forecast_value": projection.value if projection else 0.0,
+                "forecast_low": projection.low if projection else 0.0,
+                "forecast_high": projection.high if projection else 0.0,
+                "forecast_note": self.env._(
+                    "Heading for %(value).4g %(unit)s by %(date)s (between %(low).4g and "
+                    "%(high).4g); target %(target).4g.",
+                    value=projection.value,
+                    unit=target.unit or "",
+                    date=target.date_to,
+                    low=projection.low,
+                    high=projection.high,
+                    target=target.target,
+                )
+                if projection
+                else self.env._(
+                    "Too little history for a forecast (values on %(count)s days, 3 needed).",
+                    count=len(points),
+                ),
+            }
+            if any(target[name] != value for name, value in vals.items()):
+                target.write(vals)
+        return leaves
+
+    @api.model
+    def _cron_forecast(self):
+        """Daily: forecast every running employee and department target."""
+        today = fields.Date.context_today(self)
+        return (
+            self.sudo()
+            .search([("date_from", "<=", today), ("date_to", ">=", today)])
+            ._update_forecasts()
+        )
+
+    def action_update_forecast(self):
+        self._update_forecasts()
+        return True
 
     def action_recompute(self):
         self._recompute_actuals()

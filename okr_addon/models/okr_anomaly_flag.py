@@ -95,3 +95,86 @@ class OkrAnomalyFlag(models.Model):
                     }
                 )
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _flag_checkins(self, checkins):
+        """Flag typed-in check-ins whose step is far outside the usual pace.
+
+        A step is how far the check-in moved its key result, in % of the
+        key result's range (start → target), so steps of different key results
+        compare: against the previous steps on the same key result, then
+        against the steps of the department's key results over 90 days. One
+        query for the history of all of them.
+        """
+        checkins = checkins.filtered(
+            lambda c: (
+                c.source in FLAGGED_SOURCES
+                and c.key_result_id.kind != "milestone"
+                and c.key_result_id.employee_id
+            )
+        )
+        if not checkins:
+            return self.browse()
+        results = checkins.key_result_id
+        since = fields.Date.subtract(min(checkins.mapped("date")), days=HISTORY_DAYS)
+        history = (
+            self.env["okr.checkin"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("key_result_id", "in", results.ids),
+                    ("key_result_id.department_id", "in", results.department_id.ids),
+                    ("date", ">=", since),
+                ],
+                order="key_result_id, date, id",
+            )
+        )
+        steps = {}  # check-in id: step in % of its key result's range
+        for result, series in history.grouped("key_result_id").items():
+            span = result.target_value - result.start_value
+            if not span:
+                continue
+            previous = result.start_value
+            for checkin in series:
+                moved = checkin.value if result.cumulative else checkin.value - previous
+                previous = previous + checkin.value if result.cumulative else checkin.value
+                steps[checkin.id] = moved / span * 100
+        new_ids = set(checkins.ids)
+        own, team = {}, {}
+        for checkin in history:
+            if checkin.id in new_ids or checkin.id not in steps:
+                continue
+            own.setdefault(checkin.key_result_id.id, []).append(steps[checkin.id])
+            team.setdefault(checkin.key_result_id.department_id.id, []).append(steps[checkin.id])
+        vals_list = []
+        for checkin in checkins:
+            result = checkin.key_result_id
+            if checkin.id not in steps:
+                continue
+            found = stats.anomaly(
+                steps[checkin.id],
+                own.get(result.id, []),
+                team.get(result.department_id.id, []) if result.department_id else [],
+            )
+            if found:
+                vals_list.append(
+                    {
+                        "employee_id": result.employee_id.id,
+                        "key_result_id": result.id,
+                        "checkin_id": checkin.id,
+                        "date": checkin.date,
+                        "value": checkin.value,
+                        "reason": self.env._(
+                            "Check-in on “%(kr)s” moved it %(step).0f%% of the way to its "
+                            "target, %(z)s robust deviations from the %(against)s",
+                            kr=result.name,
+                            step=steps[checkin.id],
+                            z=abs(found.z),
+                            against=self.env._("employee's usual pace")
+                            if found.against == "own history"
+                            else self.env._("team's usual pace"),
+                        ),
+                    }
+                )
+        return self.sudo().create(vals_list)

@@ -41,6 +41,12 @@ class OkrCheckin(models.Model):
         max_width=1280, max_height=1280, help="Evidence, e.g. a photo of the board."
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        checkins = super().create(vals_list)
+        self.env["okr.anomaly.flag"]._flag_checkins(checkins)
+        return checkins
+
     @api.constrains("key_result_id", "date", "value")
     def _check_open(self):
         for checkin in self:

@@ -105,6 +105,26 @@ class OkrCycle(models.Model):
             raise UserError(self.env._("Only running cycles can be closed."))
         self.objective_ids.filtered(lambda o: o.state == "running").action_close()
         self.state = "closed"
+        if (
+            len(self) == 1
+            and not self.env.context.get("okr_skip_next_cycle")
+            and self.env.user.has_group("okr_addon.group_okr_manager")
+        ):
+            return self.action_prepare_next()
+        return True
+
+    def action_prepare_next(self):
+        """Propose next cycle's targets from this cycle's results."""
+        self.ensure_one()
+        wizard = self.env["okr.next.cycle.wizard"].create({"cycle_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Prepare the next cycle"),
+            "res_model": "okr.next.cycle.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     def action_reopen(self):
         self.filtered(lambda c: c.state == "closed").state = "running"

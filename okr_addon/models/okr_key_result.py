@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..logic import progress as okr_progress
-from ..logic import trends
+from ..logic import stats, trends
 
 # Figures whose change on a running objective must leave an audit trail.
 AUDITED_FIELDS = ("start_value", "target_value", "weight", "direction")
@@ -94,6 +94,21 @@ class OkrKeyResult(models.Model):
         copy=False,
         help="When the owner was last reminded of a missing check-in.",
     )
+    forecast_value = fields.Float(
+        string="Forecast",
+        compute="_compute_forecast",
+        store=True,
+        help="Where the check-ins so far lead by the end of the cycle (linear trend).",
+    )
+    forecast_low = fields.Float(compute="_compute_forecast", store=True)
+    forecast_high = fields.Float(compute="_compute_forecast", store=True)
+    forecast_note = fields.Char(compute="_compute_forecast", store=True)
+    likely_to_miss = fields.Boolean(
+        compute="_compute_forecast",
+        store=True,
+        index=True,
+        help="Even the optimistic end of the forecast band misses the target.",
+    )
 
     @api.depends(
         "checkin_ids.value",
@@ -147,6 +162,85 @@ class OkrKeyResult(models.Model):
                 value = 0.0  # rejected by _check_values before it can be saved
             result.progress = value
             result.progress_percent = value * 100
+
+    @api.depends(
+        "checkin_ids.value",
+        "checkin_ids.date",
+        "start_value",
+        "target_value",
+        "direction",
+        "cumulative",
+        "kind",
+        "cycle_id.date_start",
+        "cycle_id.date_end",
+        "kpi_target_id.forecast_value",
+        "kpi_target_id.forecast_note",
+        "kpi_target_id.likely_to_miss",
+    )
+    def _compute_forecast(self):
+        for result in self:
+            kpi = result.kpi_target_id
+            if kpi:
+                result.update(
+                    {
+                        "forecast_value": kpi.forecast_value,
+                        "forecast_low": kpi.forecast_low,
+                        "forecast_high": kpi.forecast_high,
+                        "forecast_note": kpi.forecast_note,
+                        "likely_to_miss": kpi.likely_to_miss,
+                    }
+                )
+                continue
+            projection = result._forecast()
+            result.likely_to_miss = stats.likely_to_miss(
+                projection, result.target_value, lower_is_better=result.direction == "decrease"
+            )
+            if projection is None:
+                result.update(
+                    {
+                        "forecast_value": 0.0,
+                        "forecast_low": 0.0,
+                        "forecast_high": 0.0,
+                        "forecast_note": result.kind != "milestone"
+                        and self.env._(
+                            "Too little history for a forecast (check-ins on %(count)s days, "
+                            "3 needed).",
+                            count=len(set(result.checkin_ids.mapped("date"))),
+                        ),
+                    }
+                )
+                continue
+            result.update(
+                {
+                    "forecast_value": projection.value,
+                    "forecast_low": projection.low,
+                    "forecast_high": projection.high,
+                    "forecast_note": self.env._(
+                        "Heading for %(value).4g %(unit)s by %(date)s (between %(low).4g and "
+                        "%(high).4g); target %(target).4g.",
+                        value=projection.value,
+                        unit=result.unit or "",
+                        date=result.cycle_id.date_end,
+                        low=projection.low,
+                        high=projection.high,
+                        target=result.target_value,
+                    ),
+                }
+            )
+
+    def _forecast(self):
+        """Projection of the current value to the cycle end from the check-ins (None:
+        a milestone, no dated cycle, or check-ins on fewer than 3 days)."""
+        cycle = self.cycle_id
+        if self.kind == "milestone" or not cycle.date_start or not cycle.date_end:
+            return None
+        checkins = self.checkin_ids.sorted(lambda c: (c.date, c.id))
+        by_day = {}
+        running = self.start_value
+        for checkin in checkins:
+            running = running + checkin.value if self.cumulative else checkin.value
+            by_day[(checkin.date - cycle.date_start).days] = running
+        return stats.forecast(by_day.items(), (cycle.date_end - cycle.date_start).days)
 
     @api.depends("progress", "score_override", "manual_score")
     def _compute_score(self):

@@ -111,3 +111,17 @@ def test_next_target_raises_on_a_hit_and_keeps_on_a_miss():
     assert stats.next_target(5.0, 6.0, lower_is_better=True) == stats.NextTarget(5.0, "missed")
     assert stats.next_target(100.0, 80.0, lower_is_better=False).reason == "missed"
     assert stats.next_target(100.0, None, lower_is_better=False) is None
+
+
+def test_next_key_result_level_and_cumulative():
+    # Scrap 7% -> 5%, reached 4.5%: start from 4.5%, aim half the last step lower.
+    assert stats.next_key_result(7.0, 5.0, 4.5, lower_is_better=True) == stats.NextKeyResult(
+        4.5, 3.5, "met"
+    )
+    # Missed (5.6%): start from 5.6%, same 5% target.
+    assert stats.next_key_result(7.0, 5.0, 5.6, lower_is_better=True) == stats.NextKeyResult(
+        5.6, 5.0, "missed"
+    )
+    # Output 0 -> 1000 pcs, 1200 made: next 1100 from 0 again.
+    proposal = stats.next_key_result(0.0, 1000.0, 1200.0, lower_is_better=False, cumulative=True)
+    assert proposal == stats.NextKeyResult(0.0, 1100.0, "met")
