@@ -1,0 +1,210 @@
+import datetime
+
+from odoo.tests import freeze_time, tagged
+
+from .test_kpi import KpiCase
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestForecastAndEarlyWarning(KpiCase):
+    def _running_kr(self, employee, **kr):
+        objective = self._objective(employee, krs=[kr] if kr else None)
+        objective.write({"state": "running", "date_approved": D(2026, 10, 1)})
+        return objective.key_result_ids
+
+    def _check_in(self, kr, day, value, source="manual"):
+        return self.env["okr.checkin"].create(
+            {"key_result_id": kr.id, "date": day, "value": value, "source": source}
+        )
+
+    def test_key_result_heading_the_wrong_way_is_likely_to_miss(self):
+        # Scrap 7% -> 5% over Q4 (Oct 1 - Dec 31), but it creeps up: 7.0, 7.1, 7.2.
+        worse = self._running_kr(self.emp_worker)
+        for day, value in ((10, 7.0), (20, 7.1), (30, 7.2)):
+            self._check_in(worse, D(2026, 10, day), value)
+        self.assertTrue(worse.likely_to_miss)
+        self.assertAlmostEqual(worse.forecast_value, 7.2 + 0.01 * 62, places=6)
+        self.assertIn("Heading for 7.82", worse.forecast_note)
+        # Improving 0.04 a day from 6.8: heads to ~3.5%, well under 5%.
+        better = self._running_kr(self.emp_colleague)
+        for day, value in ((10, 6.8), (20, 6.4), (30, 6.0)):
+            self._check_in(better, D(2026, 10, day), value)
+        self.assertFalse(better.likely_to_miss)
+        self.assertAlmostEqual(better.forecast_value, 6.0 - 0.04 * 62, places=6)
+        board = self.env["okr.key.result"].search(
+            [("id", "in", (worse | better).ids), ("likely_to_miss", "=", True)]
+        )
+        self.assertEqual(board, worse, "the team board's 'Likely to miss' filter finds it")
+
+    def test_too_little_history_says_so(self):
+        kr = self._running_kr(self.emp_worker)
+        self._check_in(kr, D(2026, 10, 10), 7.5)
+        self._check_in(kr, D(2026, 10, 20), 7.9)
+        self.assertFalse(kr.likely_to_miss, "two days of check-ins decide nothing")
+        self.assertFalse(kr.forecast_value)
+        self.assertIn("Too little history", kr.forecast_note)
+
+    def test_kpi_target_forecast_and_the_key_result_it_feeds(self):
+        # Defect rate rising 0.1 a day from 4.0 against a 4.5 monthly target.
+        rising = self._target(self.scrap, self.emp_worker, target=4.5, floor=9.0)
+        steady = self._target(self.scrap, self.emp_colleague, target=4.5, floor=9.0)
+        for i in range(10):
+            day = D(2026, 11, 1 + i)
+            self._measure(self.scrap, self.emp_worker, day, 4.0 + 0.1 * i)
+            self._measure(self.scrap, self.emp_colleague, day, 3.0)
+        sparse = self._target(self.scrap, self.emp_frontline, target=4.5, floor=9.0)
+        self._measure(self.scrap, self.emp_frontline, D(2026, 11, 2), 4.0)
+        kr = self._running_kr(
+            self.emp_worker,
+            name="Defect rate",
+            start_value=6,
+            target_value=4.5,
+            direction="decrease",
+            kpi_target_id=rising.id,
+        )
+        with freeze_time("2026-11-11"):
+            forecast = self.env["kpi.target"]._cron_forecast()
+        self.assertIn(rising, forecast)
+        self.assertTrue(rising.likely_to_miss)
+        self.assertGreater(rising.forecast_value, 4.5)
+        self.assertLess(rising.forecast_low, rising.forecast_value)
+        self.assertFalse(steady.likely_to_miss)
+        self.assertAlmostEqual(steady.forecast_value, 3.0)
+        self.assertFalse(sparse.likely_to_miss)
+        self.assertIn("Too little history", sparse.forecast_note)
+        self.assertTrue(kr.likely_to_miss, "a KPI-fed key result shows its target's forecast")
+        self.assertEqual(kr.forecast_note, rising.forecast_note)
+        with freeze_time("2026-12-15"):
+            self.assertNotIn(rising, self.env["kpi.target"]._cron_forecast(), "ended: left alone")
+
+
+@tagged("post_install", "-at_install")
+class TestCheckinAnomaly(KpiCase):
+    def test_a_jump_far_off_the_usual_pace_is_flagged_and_gates_the_bonus(self):
+        objective = self._objective(
+            self.emp_worker,
+            krs=[{"name": "Parts inspected", "start_value": 0, "target_value": 100}],
+        )
+        objective.write({"state": "running", "date_approved": D(2026, 10, 1)})
+        kr = objective.key_result_ids
+        Checkin = self.env["okr.checkin"]
+        Flag = self.env["okr.anomaly.flag"]
+        value = 0
+        for day, step in enumerate((4, 5, 6, 5, 4, 6), start=1):
+            value += step
+            Checkin.create({"key_result_id": kr.id, "date": D(2026, 10, day), "value": value})
+        self.assertFalse(Flag.search([("key_result_id", "=", kr.id)]), "the usual pace")
+        jump = Checkin.create(
+            {
+                "key_result_id": kr.id,
+                "date": D(2026, 10, 7),
+                "value": value + 60,
+                "source": "portal",
+            }
+        )
+        flag = Flag.search([("key_result_id", "=", kr.id)])
+        self.assertEqual(flag.checkin_id, jump)
+        self.assertEqual(flag.employee_id, self.emp_worker)
+        self.assertIn("moved it 60% of the way", flag.reason)
+        self.assertIn("usual pace", flag.reason)
+        rule = self.env["okr.incentive.rule"].new(
+            {"name": "Quality bonus", "company_id": self.company.id, "gate_no_anomaly": True}
+        )
+        failures = rule._gate_failures(self.emp_worker, D(2026, 10, 1), D(2026, 10, 31))
+        self.assertIn("open anomaly flag", failures[self.emp_worker.id])
+        flag.action_dismiss()
+        self.assertFalse(rule._gate_failures(self.emp_worker, D(2026, 10, 1), D(2026, 10, 31)))
+        Checkin.create({"key_result_id": kr.id, "date": D(2026, 10, 8), "value": 96})
+        self.assertEqual(Flag.search_count([("key_result_id", "=", kr.id)]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestNextCycle(KpiCase):
+    def test_closing_a_cycle_proposes_and_creates_the_next_targets(self):
+        quarter = self.env["okr.cycle"].create(
+            {"cadence": "quarter", "date_start": D(2026, 7, 1), "state": "running"}
+        )
+        met = self.env["okr.objective"].create(
+            {
+                "name": "Less scrap",
+                "employee_id": self.emp_worker.id,
+                "cycle_id": quarter.id,
+                "key_result_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Scrap",
+                            "start_value": 7,
+                            "target_value": 5,
+                            "direction": "decrease",
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Output",
+                            "start_value": 0,
+                            "target_value": 1000,
+                            "cumulative": True,
+                        },
+                    ),
+                ],
+            }
+        )
+        met.write({"state": "running", "date_approved": D(2026, 7, 1)})
+        scrap_kr, output_kr = met.key_result_ids
+        self.env["okr.checkin"].create(
+            [
+                {"key_result_id": scrap_kr.id, "date": D(2026, 9, 20), "value": 4.5},
+                {"key_result_id": output_kr.id, "date": D(2026, 9, 20), "value": 700},
+            ]
+        )
+        kpi_targets = self.env["kpi.target"]
+        for month, actual in ((7, 4.2), (8, 4.0), (9, 3.8)):
+            start = D(2026, month, 1)
+            end = D(2026, month + 1, 1) - datetime.timedelta(days=1)
+            kpi_targets |= self._target(
+                self.scrap, self.emp_worker, target=5.0, floor=9.0, date_from=start, date_to=end
+            )
+            self._measure(self.scrap, self.emp_worker, D(2026, month, 15), actual)
+        action = quarter.with_user(self.user_admin).action_close()
+        self.assertEqual(action["res_model"], "okr.next.cycle.wizard")
+        wizard = self.env["okr.next.cycle.wizard"].browse(action["res_id"])
+        self.assertEqual(
+            (wizard.next_date_start, wizard.next_date_end), (D(2026, 10, 1), D(2026, 12, 31))
+        )
+        lines = {line.name: line for line in wizard.line_ids}
+        self.assertEqual(
+            (lines["Scrap"].proposed_start, lines["Scrap"].proposed_target), (4.5, 3.5)
+        )
+        self.assertIn("Met", lines["Scrap"].reason)
+        self.assertEqual(
+            (lines["Output"].proposed_start, lines["Output"].proposed_target), (0.0, 1000.0)
+        )
+        self.assertIn("Missed", lines["Output"].reason)
+        # Scrap KPI: mean result 4.0% against 5%: halfway, 4.5%.
+        self.assertAlmostEqual(lines["Scrap rate"].result, 4.0)
+        self.assertAlmostEqual(lines["Scrap rate"].proposed_target, 4.5)
+        lines["Output"].include = False
+        lines["Scrap"].proposed_target = 3.8
+        result = wizard.action_create()
+        next_cycle = self.env["okr.cycle"].browse(result["res_id"])
+        self.assertEqual(next_cycle, self.cycle, "the existing Q4 cycle is reused")
+        new_objective = next_cycle.objective_ids.filtered(lambda o: o.name == "Less scrap")
+        self.assertEqual(new_objective.state, "draft")
+        self.assertEqual(new_objective.key_result_ids.mapped("name"), ["Scrap"])
+        self.assertEqual(
+            (new_objective.key_result_ids.start_value, new_objective.key_result_ids.target_value),
+            (4.5, 3.8),
+        )
+        new_targets = self.env["kpi.target"].search(
+            [("employee_id", "=", self.emp_worker.id), ("date_from", ">=", D(2026, 10, 1))]
+        )
+        self.assertEqual(
+            [(t.date_from, t.target) for t in new_targets.sorted("date_from")],
+            [(D(2026, 10, 1), 4.5), (D(2026, 11, 1), 4.5), (D(2026, 12, 1), 4.5)],
+        )
