@@ -41,6 +41,7 @@
         "views/okr_sync_log_views.xml",
         "views/okr_connector_views.xml",
         "views/okr_connector_upload_views.xml",
+        "views/okr_analytics_views.xml",
         "views/okr_menus.xml",
     ],
     "demo": [

@@ -2,6 +2,7 @@ import datetime
 
 from odoo.tests import freeze_time, tagged
 
+from .test_incentive import IncentiveCase
 from .test_kpi import KpiCase
 
 D = datetime.date
@@ -208,3 +209,100 @@ class TestNextCycle(KpiCase):
             [(t.date_from, t.target) for t in new_targets.sorted("date_from")],
             [(D(2026, 10, 1), 4.5), (D(2026, 11, 1), 4.5), (D(2026, 12, 1), 4.5)],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAnalytics(KpiCase):
+    def test_skill_holders_compared_with_the_others(self):
+        skill_type = self.env["hr.skill.type"].create(
+            {
+                "name": "Quality",
+                "is_certification": True,
+                "skill_ids": [(0, 0, {"name": "QC certificate"})],
+                "skill_level_ids": [(0, 0, {"name": "Certified", "level_progress": 100})],
+            }
+        )
+        qc = skill_type.skill_ids
+        self.scrap.skill_ids = qc
+        self.env["hr.employee.skill"].create(
+            {
+                "employee_id": self.emp_worker.id,
+                "skill_id": qc.id,
+                "skill_level_id": skill_type.skill_level_ids.id,
+                "skill_type_id": skill_type.id,
+                "valid_from": D(2026, 1, 1),
+                "valid_to": D(2027, 12, 31),
+            }
+        )
+        # Wang Wu (certified) 4.0% against 4.0%; Zhang San 5.0% against 4.0% (80%).
+        self._target(self.scrap, self.emp_worker, target=4.0, floor=8.0)
+        self._target(self.scrap, self.emp_colleague, target=4.0, floor=8.0)
+        self._measure(self.scrap, self.emp_worker, D(2026, 11, 5), 4.0)
+        self._measure(self.scrap, self.emp_colleague, D(2026, 11, 5), 5.0)
+        self._target(self.output, self.emp_worker, target=100)  # no related skill: no row
+        self.env.flush_all()
+        Report = self.env["okr.skill.kpi.report"]
+        rows = Report._read_group(
+            [("skill_id", "=", qc.id)], ["holds_skill"], ["completion_percent:avg", "__count"]
+        )
+        self.assertEqual(
+            {holds: (round(avg, 1), count) for holds, avg, count in rows},
+            {True: (100.0, 1), False: (80.0, 1)},
+        )
+        self.assertFalse(Report.search([("definition_id", "=", self.output.id)]))
+        self.assertEqual(
+            Report.with_user(self.user_manager).search([]).employee_id,
+            self.emp_worker | self.emp_colleague,
+            "the manager sees the team",
+        )
+        self.assertFalse(
+            Report.with_user(self.user_outsider).search([]), "another team's manager sees none"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveDistribution(IncentiveCase):
+    def test_lines_keep_the_department_they_were_earned_in(self):
+        run = self._run()
+        run.action_compute()
+        rows = self.env["okr.incentive.line"]._read_group(
+            [("run_id", "=", run.id), ("state", "=", "ok")], ["department_id"], ["amount:sum"]
+        )
+        self.assertEqual(rows, [(self.department, 200.0)], "+500 and -300 in Stamping")
+        assembly = self.env["hr.department"].create({"name": "Assembly"})
+        self.emp_worker.department_id = assembly
+        self.assertEqual(
+            self._line(run, self.emp_worker).department_id,
+            self.department,
+            "moving later does not move past bonuses",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestKeyResultSuggestion(KpiCase):
+    def test_suggestion_from_past_cycles_and_the_team(self):
+        q3 = self.env["okr.cycle"].create(
+            {"cadence": "quarter", "date_start": D(2026, 7, 1), "state": "running"}
+        )
+        kr = {"name": "Defect rate", "start_value": 7, "target_value": 5, "direction": "decrease"}
+        checkins = []
+        for employee, values in (
+            (self.emp_worker, (4.1, 3.9, 4.0, 4.2)),
+            (self.emp_colleague, (6.0, 5.8, 6.3, 6.1)),
+        ):
+            past = self._objective(employee, krs=[kr], cycle_id=q3.id)
+            past.write({"state": "running", "date_approved": D(2026, 7, 1)})
+            checkins += [
+                {"key_result_id": past.key_result_ids.id, "date": D(2026, 8, 1 + i), "value": v}
+                for i, v in enumerate(values)
+            ]
+        self.env["okr.checkin"].create(checkins)
+        new = self._objective(self.emp_worker, krs=[kr]).key_result_ids
+        # His level 4.05 (median), 5% better: 3.8475 — already better than the team's 6.05.
+        self.assertAlmostEqual(new.suggested_target, 3.8475)
+        self.assertEqual(new.suggestion_note, "your level 4.05; team 6.05 → suggest 3.848")
+        new.action_use_suggestion()
+        self.assertAlmostEqual(new.target_value, 3.8475)
+        other = self._objective(self.emp_frontline, krs=[{**kr, "name": "Rework rate"}])
+        self.assertFalse(other.key_result_ids.suggested_target)
+        self.assertIn("Too little history", other.key_result_ids.suggestion_note)

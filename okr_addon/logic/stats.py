@@ -53,7 +53,9 @@ def anomaly(value, own_history, team_values, threshold=3.5):
 @dataclass(frozen=True)
 class Suggestion:
     value: float
-    reasons: tuple
+    level: float  # the employee's median
+    team_level: float | None  # the team's median (None: too few team values)
+    certified: bool
 
 
 def suggest_target(
@@ -79,15 +81,11 @@ def suggest_target(
     step = certified_stretch if certified else stretch
     factor = (1 - step) if lower_is_better else (1 + step)
     value = level * factor
-    reasons = [f"your level {level:.4g}"]
     team = list(team_values)
-    if len(team) >= 3:
-        team_level = median(team)
-        reasons.append(f"team {team_level:.4g}")
+    team_level = median(team) if len(team) >= 3 else None
+    if team_level is not None:
         value = min(value, team_level) if lower_is_better else max(value, team_level)
-    if certified:
-        reasons.append("certified")
-    return Suggestion(round(value, 4), tuple(reasons))
+    return Suggestion(round(value, 4), level, team_level, certified)
 
 
 @dataclass(frozen=True)

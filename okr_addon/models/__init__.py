@@ -18,6 +18,7 @@ from . import (
     okr_key_result,
     okr_objective,
     okr_self_service,
+    okr_skill_kpi_report,
     okr_sync_log,
     okr_sync_log_line,
     okr_training_recommendation,

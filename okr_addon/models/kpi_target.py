@@ -214,11 +214,20 @@ class KpiTarget(models.Model):
                 )
             else:
                 target.suggested_target = suggestion.value
-                target.suggestion_note = self.env._(
-                    "%(reasons)s → suggest %(value).4g",
-                    reasons="; ".join(suggestion.reasons),
-                    value=suggestion.value,
-                )
+                target.suggestion_note = self._suggestion_note(suggestion)
+
+    @api.model
+    def _suggestion_note(self, suggestion):
+        """The reasoning of a suggestion in words: "your level 4.05; team 6.05;
+        certified → suggest 3.848"."""
+        reasons = [self.env._("your level %(level).4g", level=suggestion.level)]
+        if suggestion.team_level is not None:
+            reasons.append(self.env._("team %(team).4g", team=suggestion.team_level))
+        if suggestion.certified:
+            reasons.append(self.env._("certified"))
+        return self.env._(
+            "%(reasons)s → suggest %(value).4g", reasons="; ".join(reasons), value=suggestion.value
+        )
 
     def _certified(self, targets):
         """Targets whose employee holds a valid skill related to the KPI."""

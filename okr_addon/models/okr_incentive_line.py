@@ -26,6 +26,12 @@ class OkrIncentiveLine(models.Model):
     run_id = fields.Many2one("okr.incentive.run", required=True, ondelete="cascade", index=True)
     rule_id = fields.Many2one("okr.incentive.rule", required=True, ondelete="restrict", index=True)
     employee_id = fields.Many2one("hr.employee", required=True, index=True)
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        help="The employee's department when the line was computed.",
+    )
     company_id = fields.Many2one(related="run_id.company_id", store=True)
     # Stored and given at creation: Monetary fields then need no per-record currency lookup.
     currency_id = fields.Many2one("res.currency", required=True)
@@ -49,6 +55,11 @@ class OkrIncentiveLine(models.Model):
         "(rule_id, employee_id, date_from, date_to)",
         "An employee has one incentive line per rule and period.",
     )
+
+    @api.depends("employee_id")
+    def _compute_department_id(self):
+        for line in self:
+            line.department_id = line.employee_id.department_id
 
     @api.depends("rule_id", "employee_id", "date_from", "date_to")
     def _compute_ledger_key(self):

@@ -94,6 +94,12 @@ class OkrKeyResult(models.Model):
         copy=False,
         help="When the owner was last reminded of a missing check-in.",
     )
+    suggested_target = fields.Float(compute="_compute_suggestion")
+    suggestion_note = fields.Char(
+        compute="_compute_suggestion",
+        help="A target from the owner's check-ins on the same key result in past cycles "
+        "and the team's.",
+    )
     forecast_value = fields.Float(
         string="Forecast",
         compute="_compute_forecast",
@@ -227,6 +233,70 @@ class OkrKeyResult(models.Model):
                     ),
                 }
             )
+
+    @api.depends("name", "employee_id", "cycle_id", "direction", "kind", "kpi_target_id")
+    def _compute_suggestion(self):
+        """Suggest from the check-ins of the same-named key results of past cycles (the
+        owner's, then the department's), one query for all key results."""
+        todo = self.filtered(
+            lambda r: r.name
+            and r.employee_id
+            and r.cycle_id.date_start
+            and r.kind != "milestone"
+            and not r.kpi_target_id
+            and not r.cumulative
+        )
+        (self - todo).update({"suggested_target": 0.0, "suggestion_note": False})
+        if not todo:
+            return
+        latest_start = max(todo.mapped("cycle_id.date_start"))
+        history = (
+            self.env["okr.checkin"]
+            .sudo()
+            .search(
+                [
+                    ("key_result_id.name", "in", list(set(todo.mapped("name")))),
+                    ("key_result_id.cumulative", "=", False),
+                    ("date", "<", latest_start),
+                    ("date", ">=", fields.Date.subtract(latest_start, days=365)),
+                    "|",
+                    ("owner_id", "in", todo.employee_id.ids),
+                    ("owner_id.department_id", "in", todo.employee_id.department_id.ids),
+                ]
+            )
+        )
+        for result in todo:
+            start = result.cycle_id.date_start
+            window = history.filtered(
+                lambda c, r=result, d=start: c.key_result_id.name == r.name
+                and c.date < d
+                and c.key_result_id.cycle_id != r.cycle_id
+            )
+            own = window.filtered(lambda c, r=result: c.owner_id == r.employee_id)
+            team = (window - own).filtered(
+                lambda c, r=result: r.employee_id.department_id
+                and c.owner_id.department_id == r.employee_id.department_id
+            )
+            suggestion = stats.suggest_target(
+                own.mapped("value"),
+                team.mapped("value"),
+                result.direction == "decrease",
+            )
+            if suggestion is None:
+                result.suggested_target = 0.0
+                result.suggestion_note = self.env._(
+                    "Too little history for a suggestion (%(count)s check-ins on “%(name)s” "
+                    "in past cycles, 3 needed).",
+                    count=len(own),
+                    name=result.name,
+                )
+            else:
+                result.suggested_target = suggestion.value
+                result.suggestion_note = self.env["kpi.target"]._suggestion_note(suggestion)
+
+    def action_use_suggestion(self):
+        for result in self.filtered("suggested_target"):
+            result.target_value = result.suggested_target
 
     def _forecast(self):
         """Projection of the current value to the cycle end from the check-ins (None:

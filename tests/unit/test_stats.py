@@ -34,7 +34,7 @@ def test_suggestion_wang_wu():
         [4.1, 3.9, 4.0, 4.2], [6.0, 5.8, 6.3, 6.1], lower_is_better=True, certified=True
     )
     assert suggestion.value == pytest.approx(4.05 * 0.9)
-    assert suggestion.reasons == ("your level 4.05", "team 6.05", "certified")
+    assert (suggestion.level, suggestion.team_level, suggestion.certified) == (4.05, 6.05, True)
 
 
 def test_suggestion_never_below_the_team_and_needs_history():
