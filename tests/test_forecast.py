@@ -234,7 +234,7 @@ class TestAnalytics(KpiCase):
                 "valid_to": D(2027, 12, 31),
             }
         )
-        # Wang Wu (certified) 4.0% against 4.0%; Zhang San 5.0% against 4.0% (80%).
+        # Wang Wu (certified) 4.0% against 4.0%; Zhang San 5.0% against 4.0% (75%).
         self._target(self.scrap, self.emp_worker, target=4.0, floor=8.0)
         self._target(self.scrap, self.emp_colleague, target=4.0, floor=8.0)
         self._measure(self.scrap, self.emp_worker, D(2026, 11, 5), 4.0)
@@ -247,7 +247,7 @@ class TestAnalytics(KpiCase):
         )
         self.assertEqual(
             {holds: (round(avg, 1), count) for holds, avg, count in rows},
-            {True: (100.0, 1), False: (80.0, 1)},
+            {True: (100.0, 1), False: (75.0, 1)},
         )
         self.assertFalse(Report.search([("definition_id", "=", self.output.id)]))
         self.assertEqual(
