@@ -239,12 +239,14 @@ class OkrKeyResult(models.Model):
         """Suggest from the check-ins of the same-named key results of past cycles (the
         owner's, then the department's), one query for all key results."""
         todo = self.filtered(
-            lambda r: r.name
-            and r.employee_id
-            and r.cycle_id.date_start
-            and r.kind != "milestone"
-            and not r.kpi_target_id
-            and not r.cumulative
+            lambda r: (
+                r.name
+                and r.employee_id
+                and r.cycle_id.date_start
+                and r.kind != "milestone"
+                and not r.kpi_target_id
+                and not r.cumulative
+            )
         )
         (self - todo).update({"suggested_target": 0.0, "suggestion_note": False})
         if not todo:
@@ -268,14 +270,18 @@ class OkrKeyResult(models.Model):
         for result in todo:
             start = result.cycle_id.date_start
             window = history.filtered(
-                lambda c, r=result, d=start: c.key_result_id.name == r.name
-                and c.date < d
-                and c.key_result_id.cycle_id != r.cycle_id
+                lambda c, r=result, d=start: (
+                    c.key_result_id.name == r.name
+                    and c.date < d
+                    and c.key_result_id.cycle_id != r.cycle_id
+                )
             )
             own = window.filtered(lambda c, r=result: c.owner_id == r.employee_id)
             team = (window - own).filtered(
-                lambda c, r=result: r.employee_id.department_id
-                and c.owner_id.department_id == r.employee_id.department_id
+                lambda c, r=result: (
+                    r.employee_id.department_id
+                    and c.owner_id.department_id == r.employee_id.department_id
+                )
             )
             suggestion = stats.suggest_target(
                 own.mapped("value"),
