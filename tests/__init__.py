@@ -6,6 +6,7 @@ from . import (
     test_connector_security,
     test_forecast,
     test_incentive,
+    test_jsonrpc_examples,
     test_kpi,
     test_kpi_refresh,
     test_okr_progress,
