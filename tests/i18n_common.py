@@ -5,6 +5,7 @@ Shared by okr_addon's translation test and the bridges' ones.
 
 import fnmatch
 import os
+import re
 
 import polib
 from lxml import etree
@@ -15,6 +16,10 @@ from odoo.tools.translate import (
     PYTHON_TRANSLATION_COMMENT,
     TranslationModuleReader,
 )
+
+# printf-style placeholders (%(name)s, %s, %.2f...) and str.format fields ({0}, {name});
+# "%%" (a literal percent sign) is matched first so that it is never read as one.
+PLACEHOLDER = re.compile(r"%%|%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifgeExXr]|\{[^{}]*\}")
 
 # okr_addon's folder also holds its bridge modules (own templates) and, in a
 # development checkout, `.okr`, whose addons folder links back to the root.
@@ -94,12 +99,38 @@ def module_terms(env, module):
     return terms
 
 
+def _po_path(module, lang):
+    return os.path.join(get_module_path(module), "i18n", f"{lang}.po")
+
+
+def placeholder_mismatches(module, lang):
+    """Python messages whose translation would not format like the source.
+
+    The placeholders of msgid and msgstr must be the same (in any order), and a
+    translation may not add a lone "%" that formatting would choke on.
+    Returns "msgid: source placeholders != translation placeholders" lines.
+    """
+    po_path = _po_path(module, lang)
+    if not os.path.exists(po_path):
+        return []
+    problems = []
+    for entry in polib.pofile(po_path):
+        if not entry.msgstr or PYTHON_TRANSLATION_COMMENT not in entry.comment:
+            continue
+        source = sorted(p for p in PLACEHOLDER.findall(entry.msgid) if p != "%%")
+        translated = sorted(p for p in PLACEHOLDER.findall(entry.msgstr) if p != "%%")
+        stray = "%" in PLACEHOLDER.sub("", entry.msgstr)
+        if source != translated or (source and stray):
+            problems.append(f"{entry.msgid!r}: {source} != {translated} in {entry.msgstr!r}")
+    return problems
+
+
 def untranslated_terms(env, module, lang):
     """Terms of the module without a (non-fuzzy, non-empty) msgstr in i18n/<lang>.po.
 
     Returns sorted "msgid  (where)" lines; empty when everything is translated.
     """
-    po_path = os.path.join(get_module_path(module), "i18n", f"{lang}.po")
+    po_path = _po_path(module, lang)
     translated = set()
     if os.path.exists(po_path):
         translated = {

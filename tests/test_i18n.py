@@ -3,7 +3,7 @@ import datetime
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .i18n_common import untranslated_terms
+from .i18n_common import placeholder_mismatches, untranslated_terms
 
 
 @tagged("post_install", "-at_install")
@@ -24,6 +24,10 @@ class TestTranslations(HttpCase):
             f"{len(missing)} msgid(s) of okr_addon have no translation in i18n/zh_CN.po "
             "(run bin/i18n, then translate them):\n" + "\n".join(missing),
         )
+
+    def test_placeholders_kept(self):
+        problems = placeholder_mismatches("okr_addon", "zh_CN")
+        self.assertFalse(problems, "zh_CN.po changes placeholders:\n" + "\n".join(problems))
 
     def test_labels_in_chinese(self):
         env = self.env_zh

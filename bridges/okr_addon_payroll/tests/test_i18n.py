@@ -1,4 +1,7 @@
-from odoo.addons.okr_addon.tests.i18n_common import untranslated_terms
+from odoo.addons.okr_addon.tests.i18n_common import (
+    placeholder_mismatches,
+    untranslated_terms,
+)
 from odoo.tests import TransactionCase, tagged
 
 
@@ -11,3 +14,7 @@ class TestTranslations(TransactionCase):
             f"{len(missing)} msgid(s) of okr_addon_payroll have no translation "
             "in i18n/zh_CN.po (run bin/i18n, then translate them):\n" + "\n".join(missing),
         )
+
+    def test_placeholders_kept(self):
+        problems = placeholder_mismatches("okr_addon_payroll", "zh_CN")
+        self.assertFalse(problems, "zh_CN.po changes placeholders:\n" + "\n".join(problems))
