@@ -1,9 +1,10 @@
 import datetime
 
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from .i18n_common import placeholder_mismatches, untranslated_terms
+from .test_kpi import KpiCase
 
 
 @tagged("post_install", "-at_install")
@@ -89,3 +90,74 @@ class TestTranslations(HttpCase):
         self.assertIn("我的关键结果", html)
         self.assertIn("暂无进行中的关键结果。", html)
         self.assertNotIn("My key results", html)
+
+
+@tagged("post_install", "-at_install")
+class TestMessagesInReaderLanguage(KpiCase):
+    """Reminders, alerts and feedback reach a Chinese-speaking worker in Chinese,
+    whatever the language of the scheduler or of the manager who writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.user_worker.lang = "zh_CN"
+        cls.objective = cls._objective(cls.emp_worker)
+        cls.objective.write({"state": "running", "date_approved": datetime.date(2026, 10, 1)})
+        cls.kr = cls.objective.key_result_ids
+
+    def test_stale_reminders(self):
+        portal = new_test_user(self.env, "okr_portal_zh_stale", groups="base.group_portal")
+        portal.lang = "zh_CN"
+        employee = self.env["hr.employee"].create({"name": "Ma Lin", "user_id": portal.id})
+        portal_kr = self._objective(employee).key_result_ids
+        portal_kr.objective_id.write(
+            {"state": "running", "date_approved": datetime.date(2026, 10, 1)}
+        )
+        with freeze_time("2026-10-20"):
+            self.env["okr.key.result"]._cron_remind_stale()
+        self.assertEqual(self.kr.activity_ids.summary, "更新进展：Scrap rate 7% to 5%")
+        self.assertEqual(self.kr.activity_ids.user_id, self.user_worker)
+        e_mail = portal_kr.message_ids.filtered(lambda m: m.partner_ids == portal.partner_id)
+        self.assertIn("“Scrap rate 7% to 5%”已有一段时间没有更新进展：进展如何？", e_mail.body)
+
+    def test_decline_alert(self):
+        for day, value in ((2, 6.5), (3, 6.7), (4, 6.9), (5, 7.1)):
+            self.env["okr.checkin"].create(
+                {"key_result_id": self.kr.id, "date": datetime.date(2026, 11, day), "value": value}
+            )
+        self.env["okr.key.result"]._cron_decline_alerts()
+        self.assertIn(
+            "“Scrap rate 7% to 5%”已连续 3 次进展更新变差（当前 7.1 ）。",
+            self.kr.message_ids[0].body,
+        )
+
+    def test_kpi_decline_alert(self):
+        ticket = self.env["kpi.definition"].create(
+            {"name": "Average ticket", "code": "T_TICKET_ZH", "unit": "CNY"}
+        )
+        ticket.with_context(lang="zh_CN").name = "平均客单价"
+        target = self._target(ticket, self.emp_worker, target=90, floor=60)
+        for day, value in ((16, 88), (17, 86), (18, 85), (19, 83)):
+            self._measure(ticket, self.emp_worker, datetime.date(2026, 11, day), value)
+        with freeze_time("2026-11-19"):
+            self.env["kpi.target"]._cron_decline_alerts()
+        self.assertIn(
+            "Wang Wu 的 平均客单价 已连续 3 天变差（最近一次：83 CNY）。是否出了什么问题？",
+            target.message_ids[0].body,
+        )
+
+    def test_feedback_from_an_english_speaking_manager(self):
+        self.assertEqual(self.user_manager.lang, "en_US")
+        checkin = self.env["okr.checkin"].create(
+            {"key_result_id": self.kr.id, "value": 6.9, "date": datetime.date(2026, 10, 5)}
+        )
+        wizard = (
+            self.env["okr.checkin.feedback"]
+            .with_user(self.user_manager)
+            .create({"checkin_id": checkin.id, "message": "Check the die setup."})
+        )
+        wizard.action_send()
+        body = self.kr.message_ids[0].body
+        self.assertIn("关于您 2026-10-05 的进展更新（6.9 ）：", body)
+        self.assertIn("Check the die setup.", body)
