@@ -132,6 +132,16 @@ class TestMessagesInReaderLanguage(KpiCase):
             self.kr.message_ids[0].body,
         )
 
+    def test_approval_round_trip(self):
+        objective = self._objective(self.emp_worker)
+        objective.with_user(self.user_worker).with_context(lang="zh_CN").action_submit()
+        self.assertEqual(objective.activity_ids.user_id, self.user_manager)
+        self.assertEqual(objective.activity_ids.summary, f"Review objective: {objective.name}")
+        objective.with_user(self.user_manager).with_context(lang="en_US")._send_back("Aim for 4%")
+        self.assertIn("已退回修改：", objective.message_ids[0].body)
+        self.assertEqual(objective.activity_ids.user_id, self.user_worker)
+        self.assertEqual(objective.activity_ids.summary, f"修改目标：{objective.name}")
+
     def test_kpi_decline_alert(self):
         ticket = self.env["kpi.definition"].create(
             {"name": "Average ticket", "code": "T_TICKET_ZH", "unit": "CNY"}
