@@ -5,6 +5,7 @@ from . import (
     test_connector_rest,
     test_connector_security,
     test_forecast,
+    test_i18n,
     test_incentive,
     test_jsonrpc_examples,
     test_kpi,

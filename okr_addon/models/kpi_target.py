@@ -518,11 +518,13 @@ class KpiTarget(models.Model):
             partners = (
                 target.employee_id.user_id | target.employee_id.parent_id.user_id
             ).partner_id
+            # Worded in the employee's language: the frontline reader of the alert.
+            lang = target.employee_id.user_id.lang or self.env.lang
             target.message_post(
-                body=self.env._(
+                body=self.with_context(lang=lang).env._(
                     "%(kpi)s of %(employee)s got worse %(steps)s days in a row (last: %(value).4g "
                     "%(unit)s). Is something wrong?",
-                    kpi=target.definition_id.name,
+                    kpi=target.definition_id.with_context(lang=lang).name,
                     employee=target.employee_id.name,
                     steps=len(points) - 1 - start,
                     value=points[-1][1],

@@ -479,10 +479,12 @@ class OkrKeyResult(models.Model):
             user = result.employee_id.user_id or result.objective_id.approver_id
             if not user:
                 continue
+            # Worded in the reader's language, not the scheduler's.
+            reader = self.with_context(lang=user.lang or self.env.lang)
             if user.share:
                 # Portal users (frontline staff) have no activities: e-mail them.
                 result.message_post(
-                    body=self.env._(
+                    body=reader.env._(
                         "No check-in on “%(name)s” for a while: how is it going?", name=result.name
                     ),
                     partner_ids=user.partner_id.ids,
@@ -492,7 +494,7 @@ class OkrKeyResult(models.Model):
             result.activity_schedule(
                 "okr_addon.mail_activity_okr_checkin",
                 user_id=user.id,
-                summary=self.env._("Check in: %(name)s", name=result.name),
+                summary=reader.env._("Check in: %(name)s", name=result.name),
             )
         todo.reminder_date = today
         return todo
@@ -542,8 +544,10 @@ class OkrKeyResult(models.Model):
 
     def _notify_decline(self, steps):
         partners = (self.employee_id.user_id | self.employee_id.parent_id.user_id).partner_id
+        # Worded in the employee's language: the frontline reader of the alert.
+        lang = self.employee_id.user_id.lang or self.env.lang
         self.message_post(
-            body=self.env._(
+            body=self.with_context(lang=lang).env._(
                 "“%(name)s” got worse %(steps)s check-ins in a row (now %(value)g %(unit)s). "
                 "Is something wrong?",
                 name=self.name,

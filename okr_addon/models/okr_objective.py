@@ -338,10 +338,12 @@ class OkrObjective(models.Model):
                 )
         self.state = "submitted"
         for objective in self.filtered("approver_id"):
+            # Worded in the approver's language.
+            reader = self.with_context(lang=objective.approver_id.lang or self.env.lang)
             objective.activity_schedule(
                 "okr_addon.mail_activity_okr_approval",
                 user_id=objective.approver_id.id,
-                summary=self.env._("Review objective: %(name)s", name=objective.name),
+                summary=reader.env._("Review objective: %(name)s", name=objective.name),
             )
         return True
 
@@ -371,17 +373,20 @@ class OkrObjective(models.Model):
         self.state = "draft"
         self.activity_unlink(["okr_addon.mail_activity_okr_approval"])
         for objective in self:
+            # Worded in the owner's language, whatever the approver's.
+            owner = objective.employee_id.user_id
+            reader = self.with_context(lang=owner.lang or self.env.lang)
             objective.message_post(
                 body=Markup("<p>%s</p><p>%s</p>")
-                % (self.env._("Sent back for revision:"), comment),
+                % (reader.env._("Sent back for revision:"), comment),
                 subtype_xmlid="mail.mt_comment",
-                partner_ids=objective.employee_id.user_id.partner_id.ids,
+                partner_ids=owner.partner_id.ids,
             )
-            if objective.employee_id.user_id:
+            if owner:
                 objective.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=objective.employee_id.user_id.id,
-                    summary=self.env._("Revise objective: %(name)s", name=objective.name),
+                    user_id=owner.id,
+                    summary=reader.env._("Revise objective: %(name)s", name=objective.name),
                     note=comment,
                 )
 

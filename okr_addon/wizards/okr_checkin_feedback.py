@@ -20,7 +20,8 @@ class OkrCheckinFeedback(models.TransientModel):
         result.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (
-                self.env._(
+                # In the employee's language, whatever the manager's.
+                self.with_context(lang=owner.lang or self.env.lang).env._(
                     "About your check-in of %(date)s (%(value)g %(unit)s):",
                     date=checkin.date,
                     value=checkin.value,

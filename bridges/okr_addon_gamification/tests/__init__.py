@@ -1,1 +1,1 @@
-from . import test_badges
+from . import test_badges, test_i18n
