@@ -197,7 +197,7 @@ class OkrIncentiveRun(models.Model):
                                 *steps,
                                 self.env._(
                                     "no contract (hr.version) valid in the period: "
-                                    "% of wage cannot be computed"
+                                    "a percentage of the wage cannot be computed"
                                 ),
                             ]
                         ),
