@@ -238,7 +238,9 @@ class HrEmployee(models.Model):
                 average,
                 count,
             )
-        dimensions = self.env["okr.behaviour.dimension"].search([])
+        dimensions = self.env["okr.behaviour.dimension"].search(
+            [("company_id", "in", [False, *self.company_id.ids])]
+        )
         result = {}
         for employee in self:
             by_cycle = scores.get(employee.id, {})

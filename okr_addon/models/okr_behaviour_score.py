@@ -32,7 +32,6 @@ class OkrBehaviourScore(models.Model):
     )
     reviewer_id = fields.Many2one(
         "hr.employee",
-        string="Reviewer",
         required=True,
         index=True,
         default=lambda self: self.env.user.employee_id,
