@@ -49,5 +49,6 @@
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",
         "demo/incentive_demo.xml",
+        "demo/profile_demo.xml",
     ],
 }

@@ -4,7 +4,6 @@ from odoo import fields, models
 
 from ..logic import profile as profile_logic
 
-PROFILE_ATTENDANCE_DAYS = 90
 # (metric, higher is better)
 ATTENDANCE_METRICS = (
     ("attendance_rate", True),
@@ -102,8 +101,13 @@ class HrEmployee(models.Model):
         today = today or fields.Date.context_today(self)
         history = self._okr_profile_history()
         behaviour = self._okr_profile_behaviour()
-        attendance_from = today - datetime.timedelta(days=PROFILE_ATTENDANCE_DAYS - 1)
-        attendance = self._okr_profile_attendance(attendance_from, today)
+        # Today is not over: the window ends yesterday. One window per company.
+        attendance_to = today - datetime.timedelta(days=1)
+        windows, attendance = {}, {}
+        for company, employees in self.grouped("company_id").items():
+            days = company.okr_profile_attendance_days or 90
+            windows[company] = (attendance_to - datetime.timedelta(days=days - 1), attendance_to)
+            attendance.update(employees._okr_profile_attendance(*windows[company]))
         return {
             employee.id: {
                 "employee": employee,
@@ -112,8 +116,8 @@ class HrEmployee(models.Model):
                 "skills": employee._okr_profile_skills(today),
                 "behaviour": behaviour[employee.id],
                 "attendance": attendance[employee.id],
-                "attendance_from": attendance_from,
-                "attendance_to": today,
+                "attendance_from": windows[employee.company_id][0],
+                "attendance_to": windows[employee.company_id][1],
             }
             for employee in self
         }

@@ -41,6 +41,11 @@ class ResCompany(models.Model):
         default=30,
         help="The capability profile warns about certifications expiring within this many days.",
     )
+    okr_profile_attendance_days = fields.Integer(
+        string="Profile Attendance Window",
+        default=90,
+        help="The capability profile compares attendance over this many days up to yesterday.",
+    )
     okr_kiosk_token = fields.Char(
         string="OKR Kiosk Token",
         copy=False,
@@ -54,6 +59,7 @@ class ResCompany(models.Model):
         "kpi_score_cap",
         "okr_decline_periods",
         "okr_certificate_warning_days",
+        "okr_profile_attendance_days",
     )
     def _check_okr_settings(self):
         for company in self:
@@ -89,6 +95,13 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(company)s: the certification expiry warning cannot be negative.",
+                        company=company.name,
+                    )
+                )
+            if company.okr_profile_attendance_days < 7:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the profile's attendance window must be at least 7 days.",
                         company=company.name,
                     )
                 )

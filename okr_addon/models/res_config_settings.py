@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
     okr_certificate_warning_days = fields.Integer(
         related="company_id.okr_certificate_warning_days", readonly=False
     )
+    okr_profile_attendance_days = fields.Integer(
+        related="company_id.okr_profile_attendance_days", readonly=False
+    )
     okr_kiosk_token = fields.Char(related="company_id.okr_kiosk_token")
 
     def action_okr_reset_kiosk_token(self):
