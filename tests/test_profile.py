@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .test_kpi import KpiCase
@@ -139,6 +139,18 @@ class TestProfileHistory(ProfileCase):
         self.assertAlmostEqual(colleague[self.q3.name].okr_score, 0.1)
         self.assertEqual(colleague[self.cycle.name].incentives, {self.currency: 800.0})
         self.assertEqual(history[self.emp_manager.id], [])
+
+    def test_profile_is_for_hr_officers(self):
+        officer = new_test_user(
+            self.env, "okr_hr_officer", groups="base.group_user,hr.group_hr_user"
+        )
+        self.assertIn(
+            "Performance per cycle", str(self.emp_worker.with_user(officer).okr_profile_html)
+        )
+        with self.assertRaises(AccessError):
+            self.emp_worker.with_user(self.user_worker).read(["okr_profile_html"])
+        action = self.emp_worker.action_open_okr_behaviour_scores()
+        self.assertEqual(action["domain"], [("employee_id", "=", self.emp_worker.id)])
 
     def test_kpi_period_outside_every_cycle_gets_its_own_row(self):
         self._target(self.output, self.emp_worker, date_from=D(2026, 3, 1), date_to=D(2026, 3, 31))
