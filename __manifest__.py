@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/okr_behaviour_dimension_data.xml",
         "views/okr_objective_send_back_views.xml",
         "views/okr_next_cycle_wizard_views.xml",
         "views/okr_cycle_views.xml",
@@ -34,6 +35,8 @@
         "views/kpi_target_views.xml",
         "views/kpi_measurement_views.xml",
         "views/okr_incentive_views.xml",
+        "views/okr_behaviour_views.xml",
+        "report/hr_employee_profile_report.xml",
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
         "views/res_config_settings_views.xml",
@@ -48,5 +51,6 @@
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",
         "demo/incentive_demo.xml",
+        "demo/profile_demo.xml",
     ],
 }

@@ -177,6 +177,18 @@ class Shooter:
         save_small(page.screenshot(), "employee-profile.png")
         context.close()
 
+    def profile(self, employee_id):
+        """The capability profile tab, tall enough to show it whole."""
+        context, page = self.context(1366, 1180, login="admin")
+        self.web_client(page, f"/odoo/employees/{employee_id}", "employee")
+        page.click(".o_notebook .nav-link:has-text('Profile')")
+        self.settle(page)
+        self.check(page, "profile")
+        if not page.locator(".o_okr_profile_history").count():
+            self.problems.append("profile: the Profile tab shows no history table")
+        save_small(page.screenshot(), "profile.png")
+        context.close()
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -184,6 +196,12 @@ def main():
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--run-id", type=int, default=1, help="demo incentive run")
     parser.add_argument("--employee-id", type=int, required=True, help="Wang Wu's id")
+    parser.add_argument(
+        "--only",
+        choices=("phone", "desktop", "profile"),
+        action="append",
+        help="take only these screenshots (repeatable; default: all)",
+    )
     args = parser.parse_args()
     # Playwright gives the browser a fresh temporary profile (--user-data-dir).
     with sync_playwright() as playwright:
@@ -191,8 +209,13 @@ def main():
             executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
         )
         shooter = Shooter(browser, args.url)
-        shooter.phone()
-        shooter.desktop(args.run_id, args.employee_id)
+        only = set(args.only or ("phone", "desktop", "profile"))
+        if "phone" in only:
+            shooter.phone()
+        if "desktop" in only:
+            shooter.desktop(args.run_id, args.employee_id)
+        if "profile" in only:
+            shooter.profile(args.employee_id)
         browser.close()
     for problem in shooter.problems:
         print("PROBLEM:", problem)

@@ -14,5 +14,6 @@ from . import (
     test_okr_reminder,
     test_okr_security,
     test_okr_workflow,
+    test_profile,
     test_self_service,
 )

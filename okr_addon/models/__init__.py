@@ -6,6 +6,8 @@ from . import (
     kpi_measurement,
     kpi_target,
     okr_anomaly_flag,
+    okr_behaviour_dimension,
+    okr_behaviour_score,
     okr_checkin,
     okr_connector,
     okr_connector_binding,

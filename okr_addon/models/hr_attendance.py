@@ -13,12 +13,14 @@ class HrAttendance(models.Model):
     _inherit = "hr.attendance"
 
     @api.model
-    def _okr_kpi_values(self, metric, company, date_from, date_to, tolerance=5):
+    def _okr_kpi_values(self, metric, company, date_from, date_to, tolerance=5, *, employees=None):
         """{employee id: value} of an attendance metric over [date_from, date_to].
 
         Hours are summed with one grouped query; attendance rate and late
         arrivals compare each employee's first check-in per day with their
         working schedule, computed once per schedule, not per employee.
+        ``employees`` limits the figures to these employees (default: everyone
+        of the company).
         """
         Attendance = self.sudo().with_company(company)
         domain = [
@@ -26,6 +28,8 @@ class HrAttendance(models.Model):
             ("date", "<=", date_to),
             ("employee_id.company_id", "=", company.id),
         ]
+        if employees is not None:
+            domain.append(("employee_id", "in", employees.ids))
         if metric in ("worked_hours", "overtime_hours"):
             rows = Attendance._read_group(domain, ["employee_id"], [f"{metric}:sum"])
             return {employee.id: hours for employee, hours in rows}
@@ -36,7 +40,10 @@ class HrAttendance(models.Model):
         employees = (
             self.env["hr.employee"]
             .sudo()
-            .search([("company_id", "=", company.id), ("resource_calendar_id", "!=", False)])
+            .search(
+                [("company_id", "=", company.id), ("resource_calendar_id", "!=", False)]
+                + ([("id", "in", employees.ids)] if employees is not None else [])
+            )
         )
         values = {}
         for calendar, members in employees.grouped("resource_calendar_id").items():

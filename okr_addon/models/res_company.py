@@ -36,6 +36,16 @@ class ResCompany(models.Model):
         help="Tell the employee and the manager when a key result or KPI got worse this "
         "many check-ins (or days) in a row — once per streak.",
     )
+    okr_certificate_warning_days = fields.Integer(
+        string="Certification Expiry Warning",
+        default=30,
+        help="The capability profile warns about certifications expiring within this many days.",
+    )
+    okr_profile_attendance_days = fields.Integer(
+        string="Profile Attendance Window",
+        default=90,
+        help="The capability profile compares attendance over this many days up to yesterday.",
+    )
     okr_kiosk_token = fields.Char(
         string="OKR Kiosk Token",
         copy=False,
@@ -43,7 +53,14 @@ class ResCompany(models.Model):
         help="Secret part of the shop-floor kiosk address /okr/kiosk/<token>; empty: no kiosk.",
     )
 
-    @api.constrains("okr_progress_cap", "okr_stale_days", "kpi_score_cap", "okr_decline_periods")
+    @api.constrains(
+        "okr_progress_cap",
+        "okr_stale_days",
+        "kpi_score_cap",
+        "okr_decline_periods",
+        "okr_certificate_warning_days",
+        "okr_profile_attendance_days",
+    )
     def _check_okr_settings(self):
         for company in self:
             if company.okr_progress_cap < 1.0:
@@ -71,6 +88,20 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(company)s: stale check-in days must be at least 1.",
+                        company=company.name,
+                    )
+                )
+            if company.okr_certificate_warning_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the certification expiry warning cannot be negative.",
+                        company=company.name,
+                    )
+                )
+            if company.okr_profile_attendance_days < 7:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the profile's attendance window must be at least 7 days.",
                         company=company.name,
                     )
                 )

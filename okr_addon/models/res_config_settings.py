@@ -11,6 +11,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.okr_manager_sees_incentives", readonly=False
     )
     okr_decline_periods = fields.Integer(related="company_id.okr_decline_periods", readonly=False)
+    okr_certificate_warning_days = fields.Integer(
+        related="company_id.okr_certificate_warning_days", readonly=False
+    )
+    okr_profile_attendance_days = fields.Integer(
+        related="company_id.okr_profile_attendance_days", readonly=False
+    )
     okr_kiosk_token = fields.Char(related="company_id.okr_kiosk_token")
 
     def action_okr_reset_kiosk_token(self):
