@@ -46,5 +46,6 @@
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",
         "demo/incentive_demo.xml",
+        "demo/stories_demo.xml",
     ],
 }
