@@ -1,1 +1,1 @@
-from . import test_payroll_posting
+from . import test_demo_payroll, test_payroll_posting
