@@ -132,3 +132,19 @@ class TestDemoStories(TransactionCase):
         self.assertGreater(amounts["Wang Wu"], 0, "Wang Wu earned last quarter's bonus")
         self.assertLess(amounts["Zhang San"], 0, "Zhang San missed his target")
         self.assertFalse(run.line_ids.filtered(lambda line: line.state != "ok"))
+
+    def test_store_and_restaurant_objectives_checked_in_every_week(self):
+        Objective = self.env["okr.objective"]
+        for department in ("dept_store", "dept_restaurant"):
+            objective = Objective.search(
+                [
+                    ("department_id", "=", self.ref(department).id),
+                    ("cycle_id", "=", self.ref("cycle_current").id),
+                ]
+            )
+            self.assertEqual(objective.state, "running")
+            checkins = objective.key_result_ids.checkin_ids.sorted("date")
+            cycle_days = (fields.Date.context_today(objective) - objective.cycle_id.date_start).days
+            self.assertGreaterEqual(len(checkins), cycle_days // 7 - 1, department)
+            if checkins:
+                self.assertGreater(objective.progress, 0, "the team average moved")

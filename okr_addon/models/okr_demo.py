@@ -405,6 +405,12 @@ class OkrDemo(models.AbstractModel):
             series[xmlid] = dict(zip(days, ordered, strict=True))
         self._okr_demo_measure(ticket, series)
         targets._recompute_actuals()
+        self._okr_demo_team_objective(
+            "dept_store",
+            "Downtown Store: bigger baskets, not more discounts",
+            ("Store average ticket from 220 to 250 CNY", 220, 250, "CNY"),
+            series,
+        )
 
     def _okr_demo_restaurant(self, since, today, attended, rng):
         """Monthly satisfaction targets (every guest satisfied: 100%) and a value
@@ -427,3 +433,64 @@ class OkrDemo(models.AbstractModel):
             series[xmlid] = dict(zip(days, ordered, strict=True))
         self._okr_demo_measure(satisfaction, series)
         targets._recompute_actuals()
+        self._okr_demo_team_objective(
+            "dept_restaurant",
+            "Riverside Restaurant: every guest leaves happy",
+            ("Customer satisfaction from 75% to 90%", 75, 90, "%"),
+            series,
+        )
+
+    def _okr_demo_team_objective(self, department, name, key_result, series):
+        """A running objective of the current cycle for ``department`` whose key
+        result the manager checks in every week with the team's mean of the
+        daily values ``series`` ({xmlid: {day: value}}) of that week."""
+        cycle = self._demo("cycle_current")
+        kr_name, start, target, unit = key_result
+        objective = self.env["okr.objective"].create(
+            {
+                "name": name,
+                "level": "department",
+                "cycle_id": cycle.id,
+                "state": "running",
+                "employee_id": False,
+                "department_id": self._demo(department).id,
+                "date_approved": cycle.date_start + datetime.timedelta(days=5),
+                "key_result_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": kr_name,
+                            "kind": "percentage" if unit == "%" else "currency",
+                            "direction": "increase",
+                            "start_value": start,
+                            "target_value": target,
+                            "unit": unit,
+                        },
+                    )
+                ],
+            }
+        )
+        values = [(day, value) for days in series.values() for day, value in days.items()]
+        weeks, week_end = [], cycle.date_start + datetime.timedelta(days=6)
+        while values and week_end <= max(day for day, _value in values):
+            week = [
+                v for day, v in values if week_end - datetime.timedelta(days=7) < day <= week_end
+            ]
+            if week:
+                weeks.append((week_end, round(sum(week) / len(week), 1)))
+            week_end += datetime.timedelta(days=7)
+        means = demo_history.calm_tail([mean for _day, mean in weeks], set(range(len(weeks))))
+        self.env["okr.checkin"].create(
+            [
+                {
+                    "key_result_id": objective.key_result_ids.id,
+                    "date": day,
+                    "value": mean,
+                    "confidence": 0.7,
+                    "note": self.env._("Team average of the week"),
+                }
+                for (day, _raw), mean in zip(weeks, means, strict=True)
+            ]
+        )
+        return objective
