@@ -6,8 +6,8 @@ from odoo import api, models
 DEMO_WAGE = 6200.0
 
 
-class OkrDemo(models.AbstractModel):
-    _inherit = "okr.demo"
+class OkrCycle(models.Model):
+    _inherit = "okr.cycle"
 
     @api.model
     def _okr_demo_payroll(self):
@@ -28,11 +28,8 @@ class OkrDemo(models.AbstractModel):
                     "struct_id": structure.id,
                     "date_from": date_from,
                     "date_to": date_from + relativedelta(months=1, days=-1),
-                    "name": self.env._(
-                        "Salary slip of %(employee)s, %(month)s",
-                        employee=employee.name,
-                        month=date_from.strftime("%Y-%m"),
-                    ),
+                    # Demo data, like the names in the demo files: not a UI message.
+                    "name": f"{employee.name} · {date_from:%Y-%m}",
                 }
                 for employee in employees
             ]

@@ -64,20 +64,19 @@ SATISFACTION = {
 }
 
 
-class OkrDemo(models.AbstractModel):
+class OkrCycle(models.Model):
     """The demo's history: three months of attendance, daily KPI values and
     check-ins, and the factory's closed previous quarter with its incentive
-    run approved. Called once from the demo data; every date follows the
-    install date and every record is created in batches."""
+    run approved. Called once from the demo data (demo/stories_demo.xml); every
+    date follows the install date and every record is created in batches."""
 
-    _name = "okr.demo"
-    _description = "OKR Demo Data"
+    _inherit = "okr.cycle"
 
-    def _demo(self, xmlid):
+    def _okr_demo_ref(self, xmlid):
         return self.env.ref(f"okr_addon.{xmlid}")
 
-    def _demo_ids(self, xmlids):
-        return {xmlid: self._demo(xmlid) for xmlid in xmlids}
+    def _okr_demo_refs(self, xmlids):
+        return {xmlid: self._okr_demo_ref(xmlid) for xmlid in xmlids}
 
     @api.model
     def _okr_demo_history(self):
@@ -106,10 +105,10 @@ class OkrDemo(models.AbstractModel):
     def _okr_demo_attendances(self, since, today, rng):
         """Clock every demo employee in and out on their working days from ``since``
         to yesterday; return {xmlid: [days attended]}."""
-        employees = self._demo_ids(FACTORY + STORE + RESTAURANT)
+        employees = self._okr_demo_refs(FACTORY + STORE + RESTAURANT)
         # Hired a year before the history starts: overtime and attendance KPIs
         # compare the hours with the contract's schedule from that day on.
-        hired = min(since, self._demo("cycle_previous").date_start) - relativedelta(years=1)
+        hired = min(since, self._okr_demo_ref("cycle_previous").date_start) - relativedelta(years=1)
         self.env["hr.employee"].concat(*employees.values()).version_id.write(
             {"date_version": hired, "contract_date_start": hired}
         )
@@ -143,7 +142,7 @@ class OkrDemo(models.AbstractModel):
     def _okr_demo_measure(self, definition, series, source="manual"):
         """Create {xmlid: {day: value}} as values of ``definition``, skipping the days
         a value already exists for (the hand-written demo values)."""
-        employees = self._demo_ids(series)
+        employees = self._okr_demo_refs(series)
         existing = {
             (m.employee_id.id, m.date)
             for m in self.env["kpi.measurement"].search(
@@ -173,7 +172,7 @@ class OkrDemo(models.AbstractModel):
 
     def _okr_demo_targets(self, definition, xmlids, periods, values):
         """One employee target of ``definition`` per employee and period."""
-        employees = self._demo_ids(xmlids)
+        employees = self._okr_demo_refs(xmlids)
         return self.env["kpi.target"].create(
             [
                 {
@@ -214,9 +213,9 @@ class OkrDemo(models.AbstractModel):
         """Scrap targets cascaded company → workshop → workers, daily scrap
         values, objectives checked in every week, the cycle closed and scored, and
         the quarter's incentive run computed and approved."""
-        cycle = self._demo("cycle_previous")
+        cycle = self._okr_demo_ref("cycle_previous")
         date_from, date_to = cycle.date_start, cycle.date_end
-        scrap = self._demo("kpi_scrap_rate")
+        scrap = self._okr_demo_ref("kpi_scrap_rate")
         period = {"definition_id": scrap.id, "date_from": date_from, "date_to": date_to}
         Target = self.env["kpi.target"]
         company = Target.create(
@@ -233,7 +232,7 @@ class OkrDemo(models.AbstractModel):
             {
                 **period,
                 "level": "department",
-                "department_id": self._demo("dept_stamping").id,
+                "department_id": self._okr_demo_ref("dept_stamping").id,
                 "parent_id": company.id,
                 "target": 5.0,
                 "floor": 7.0,
@@ -241,7 +240,7 @@ class OkrDemo(models.AbstractModel):
                 "stretch": 4.0,
             }
         )
-        workers = self._demo_ids(PREVIOUS_SCRAP)
+        workers = self._okr_demo_refs(PREVIOUS_SCRAP)
         workers_targets = Target.create(
             [
                 {
@@ -277,7 +276,7 @@ class OkrDemo(models.AbstractModel):
         (company | workshop | workers_targets)._recompute_actuals()
         self._okr_demo_previous_objectives(cycle, last_day, rng)
         cycle.action_close()
-        run = self._demo("incentive_run_previous_quarter")
+        run = self._okr_demo_ref("incentive_run_previous_quarter")
         run.action_compute()
         run.action_approve()
 
@@ -314,7 +313,7 @@ class OkrDemo(models.AbstractModel):
                 "name": "Stamping workshop scrap at or below 5%",
                 "level": "department",
                 "employee_id": False,
-                "department_id": self._demo("dept_stamping").id,
+                "department_id": self._okr_demo_ref("dept_stamping").id,
                 "parent_id": company.id,
                 "key_result_ids": [
                     (0, 0, key_result("Workshop scrap rate from 7% to 5%", 7.0, 5.0)),
@@ -326,14 +325,14 @@ class OkrDemo(models.AbstractModel):
             **common,
             "level": "individual",
             "parent_id": workshop.id,
-            "approver_id": self._demo("user_li_na").id,
+            "approver_id": self._okr_demo_ref("user_li_na").id,
         }
         Objective.create(
             [
                 {
                     **individual,
                     "name": "Wang Wu: defect rate down to 4.5%",
-                    "employee_id": self._demo("emp_wang_wu").id,
+                    "employee_id": self._okr_demo_ref("emp_wang_wu").id,
                     "key_result_ids": [
                         (0, 0, key_result("My defect rate from 5% to 4.5%", 5.0, 4.5))
                     ],
@@ -341,7 +340,7 @@ class OkrDemo(models.AbstractModel):
                 {
                     **individual,
                     "name": "Zhang San: fewer setup mistakes",
-                    "employee_id": self._demo("emp_zhang_san").id,
+                    "employee_id": self._okr_demo_ref("emp_zhang_san").id,
                     "key_result_ids": [
                         (0, 0, key_result("Setup errors per week from 8 to 4", 8, 4, "errors"))
                     ],
@@ -384,7 +383,7 @@ class OkrDemo(models.AbstractModel):
     def _okr_demo_retail(self, since, today, attended, rng):
         """Monthly average-ticket targets and a value per assistant and day worked;
         Lin Tao's last three values each lower than the one before."""
-        ticket = self._demo("kpi_avg_ticket")
+        ticket = self._okr_demo_ref("kpi_avg_ticket")
         # The current target starts at least two weeks back, so the decline is inside it.
         months = self._okr_demo_months(since, today, min_days=14)
         targets = self._okr_demo_targets(
@@ -415,7 +414,7 @@ class OkrDemo(models.AbstractModel):
     def _okr_demo_restaurant(self, since, today, attended, rng):
         """Monthly satisfaction targets (every guest satisfied: 100%) and a value
         per waiter and day worked, rising to a level reached last month."""
-        satisfaction = self._demo("kpi_customer_satisfaction")
+        satisfaction = self._okr_demo_ref("kpi_customer_satisfaction")
         months = self._okr_demo_months(since, today)
         targets = self._okr_demo_targets(
             satisfaction, list(SATISFACTION), months, {"target": 100, "floor": 70}
@@ -444,7 +443,7 @@ class OkrDemo(models.AbstractModel):
         """A running objective of the current cycle for ``department`` whose key
         result the manager checks in every week with the team's mean of the
         daily values ``series`` ({xmlid: {day: value}}) of that week."""
-        cycle = self._demo("cycle_current")
+        cycle = self._okr_demo_ref("cycle_current")
         kr_name, start, target, unit = key_result
         objective = self.env["okr.objective"].create(
             {
@@ -453,7 +452,7 @@ class OkrDemo(models.AbstractModel):
                 "cycle_id": cycle.id,
                 "state": "running",
                 "employee_id": False,
-                "department_id": self._demo(department).id,
+                "department_id": self._okr_demo_ref(department).id,
                 "date_approved": cycle.date_start + datetime.timedelta(days=5),
                 "key_result_ids": [
                     (
@@ -488,7 +487,6 @@ class OkrDemo(models.AbstractModel):
                     "date": day,
                     "value": mean,
                     "confidence": 0.7,
-                    "note": self.env._("Team average of the week"),
                 }
                 for (day, _raw), mean in zip(weeks, means, strict=True)
             ]
