@@ -1,1 +1,1 @@
-from . import hr_payslip, okr_cycle_demo, okr_incentive_posting
+from . import hr_payslip, okr_incentive_posting
