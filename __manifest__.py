@@ -51,6 +51,7 @@
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",
         "demo/incentive_demo.xml",
+        "demo/stories_demo.xml",
         "demo/profile_demo.xml",
     ],
 }

@@ -10,5 +10,6 @@
     "license": "LGPL-3",
     "depends": ["okr_addon", "payroll"],
     "data": ["data/hr_salary_rule_data.xml"],
+    "demo": ["demo/payroll_demo.xml"],
     "auto_install": True,
 }

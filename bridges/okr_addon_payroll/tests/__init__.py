@@ -1,1 +1,1 @@
-from . import test_i18n, test_payroll_posting
+from . import test_demo_payroll, test_i18n, test_payroll_posting

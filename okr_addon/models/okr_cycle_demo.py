@@ -1,0 +1,494 @@
+import datetime
+import random
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from ..logic import demo_history
+
+# Any constant: the same install date always gives the same demo.
+SEED = 8
+
+FACTORY = [
+    "emp_zhao_lei",
+    "emp_li_na",
+    "emp_wang_wu",
+    "emp_zhang_san",
+    "emp_li_si",
+    "emp_sun_mei",
+    "emp_zhou_qiang",
+    "emp_wu_hao",
+    "emp_chen_jie",
+    "emp_zheng_hua",
+    "emp_feng_li",
+    "emp_liu_yang",
+    "emp_he_jun",
+    "emp_ma_lin",
+    "emp_guo_ping",
+]
+STORE = ["emp_qian_hong", "emp_xu_li", "emp_gao_yan", "emp_lin_tao", "emp_hu_jing"]
+RESTAURANT = ["emp_deng_fang", "emp_xu_ting", "emp_cao_lei", "emp_tang_min", "emp_peng_yu"]
+
+# Who is often late, who stays on: the rest keep the default habits.
+HABITS = {
+    "emp_zhang_san": demo_history.Habits(late=0.2),
+    "emp_li_si": demo_history.Habits(overtime=0.35),
+    "emp_he_jun": demo_history.Habits(absence=0.06, late=0.12),
+    "emp_lin_tao": demo_history.Habits(late=0.15),
+    "emp_xu_ting": demo_history.Habits(late=0.01, overtime=0.25),
+}
+
+# Closed quarter, stamping workers' scrap rate (%): first value, last value, own target.
+PREVIOUS_SCRAP = {
+    "emp_wang_wu": (4.8, 4.4, 4.8),
+    "emp_zhang_san": (5.9, 5.5, 5.0),
+    "emp_li_si": (4.9, 4.7, 5.0),
+    "emp_sun_mei": (4.3, 4.0, 4.4),
+    "emp_zhou_qiang": (5.6, 5.0, 5.0),
+}
+# Average ticket (CNY): three months ago, today. Lin Tao's last three days go down.
+TICKETS = {
+    "emp_xu_li": (205, 246),
+    "emp_gao_yan": (188, 231),
+    "emp_lin_tao": (226, 252),
+    "emp_hu_jing": (199, 214),
+}
+DECLINING = "emp_lin_tao"
+# Customer satisfaction (%): three months ago, level reached last month (and kept).
+SATISFACTION = {
+    "emp_xu_ting": (80, 92),
+    "emp_cao_lei": (74, 88),
+    "emp_tang_min": (70, 81),
+}
+
+
+class OkrCycle(models.Model):
+    """The demo's history: three months of attendance, daily KPI values and
+    check-ins, and the factory's closed previous quarter with its incentive
+    run approved. Called once from the demo data (demo/stories_demo.xml); every
+    date follows the install date and every record is created in batches."""
+
+    _inherit = "okr.cycle"
+
+    def _okr_demo_ref(self, xmlid):
+        return self.env.ref(f"okr_addon.{xmlid}")
+
+    def _okr_demo_refs(self, xmlids):
+        return {xmlid: self._okr_demo_ref(xmlid) for xmlid in xmlids}
+
+    @api.model
+    def _okr_demo_history(self):
+        today = fields.Date.context_today(self)
+        since = today - relativedelta(months=3)
+        rng = random.Random(SEED)
+        attended = self._okr_demo_attendances(since, today, rng)
+        self._okr_demo_closed_quarter(since, today, attended, rng)
+        self._okr_demo_retail(since, today, attended, rng)
+        self._okr_demo_restaurant(since, today, attended, rng)
+        return True
+
+    # ------------------------------------------------------------------
+    # Attendance
+    # ------------------------------------------------------------------
+    def _okr_demo_blocks(self, calendar, date_from, date_to):
+        """{day: [(start, stop)] shifts} of a working schedule (aware datetimes)."""
+        tz = pytz.timezone(calendar.tz or "UTC")
+        start = tz.localize(datetime.datetime.combine(date_from, datetime.time.min))
+        end = tz.localize(datetime.datetime.combine(date_to, datetime.time.max))
+        by_day = {}
+        for begin, stop, _meta in calendar._work_intervals_batch(start, end)[False]:
+            by_day.setdefault(begin.astimezone(tz).date(), []).append((begin, stop))
+        return {day: demo_history.shift_blocks(parts) for day, parts in sorted(by_day.items())}
+
+    def _okr_demo_attendances(self, since, today, rng):
+        """Clock every demo employee in and out on their working days from ``since``
+        to yesterday; return {xmlid: [days attended]}."""
+        employees = self._okr_demo_refs(FACTORY + STORE + RESTAURANT)
+        # Hired a year before the history starts: overtime and attendance KPIs
+        # compare the hours with the contract's schedule from that day on.
+        hired = min(since, self._okr_demo_ref("cycle_previous").date_start) - relativedelta(years=1)
+        self.env["hr.employee"].concat(*employees.values()).version_id.write(
+            {"date_version": hired, "contract_date_start": hired}
+        )
+        blocks_by_calendar = {}
+        vals_list, attended = [], {}
+        for xmlid, employee in employees.items():
+            calendar = employee.resource_calendar_id
+            if calendar not in blocks_by_calendar:
+                blocks_by_calendar[calendar] = self._okr_demo_blocks(
+                    calendar, since, today - datetime.timedelta(days=1)
+                )
+            habits = HABITS.get(xmlid, demo_history.Habits())
+            for day, blocks in blocks_by_calendar[calendar].items():
+                shifts = demo_history.day_attendances(blocks, rng, habits)
+                if shifts:
+                    attended.setdefault(xmlid, []).append(day)
+                vals_list += [
+                    {
+                        "employee_id": employee.id,
+                        "check_in": check_in.astimezone(pytz.utc).replace(tzinfo=None),
+                        "check_out": check_out.astimezone(pytz.utc).replace(tzinfo=None),
+                    }
+                    for check_in, check_out in shifts
+                ]
+        self.env["hr.attendance"].sudo().create(vals_list)
+        return attended
+
+    # ------------------------------------------------------------------
+    # KPI values
+    # ------------------------------------------------------------------
+    def _okr_demo_measure(self, definition, series, source="manual"):
+        """Create {xmlid: {day: value}} as values of ``definition``, skipping the days
+        a value already exists for (the hand-written demo values)."""
+        employees = self._okr_demo_refs(series)
+        existing = {
+            (m.employee_id.id, m.date)
+            for m in self.env["kpi.measurement"].search(
+                [
+                    ("definition_id", "=", definition.id),
+                    ("employee_id", "in", [e.id for e in employees.values()]),
+                    ("source", "=", source),
+                ]
+            )
+        }
+        Measurement = self.env["kpi.measurement"].with_context(kpi_defer_targets=True)
+        return Measurement.create(
+            [
+                {
+                    "definition_id": definition.id,
+                    "employee_id": employees[xmlid].id,
+                    "department_id": employees[xmlid].department_id.id,
+                    "date": day,
+                    "value": value,
+                    "source": source,
+                }
+                for xmlid, values in series.items()
+                for day, value in sorted(values.items())
+                if (employees[xmlid].id, day) not in existing
+            ]
+        )
+
+    def _okr_demo_targets(self, definition, xmlids, periods, values):
+        """One employee target of ``definition`` per employee and period."""
+        employees = self._okr_demo_refs(xmlids)
+        return self.env["kpi.target"].create(
+            [
+                {
+                    "definition_id": definition.id,
+                    "level": "employee",
+                    "employee_id": employees[xmlid].id,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    **values,
+                }
+                for xmlid in xmlids
+                for date_from, date_to in periods
+            ]
+        )
+
+    @staticmethod
+    def _okr_demo_months(since, today, min_days=0):
+        """[(first day, last day)] of the months from ``since`` to ``today``; a current
+        month younger than ``min_days`` days is joined to the month before."""
+        months = []
+        start = since.replace(day=1)
+        while start <= today:
+            months.append([start, start + relativedelta(months=1, days=-1)])
+            start += relativedelta(months=1)
+        if len(months) > 1 and (today - months[-1][0]).days < min_days:
+            months[-2][1] = months.pop()[1]
+        return [tuple(month) for month in months]
+
+    @staticmethod
+    def _okr_demo_series(days, start, end, *, plateau_from, rng, noise, digits=2):
+        values = demo_history.ramp(days, start, end, plateau_from, rng=rng, noise=noise)
+        return {day: round(value, digits) for day, value in values.items()}
+
+    # ------------------------------------------------------------------
+    # Factory: the closed previous quarter
+    # ------------------------------------------------------------------
+    def _okr_demo_closed_quarter(self, since, today, attended, rng):
+        """Scrap targets cascaded company → workshop → workers, daily scrap
+        values, objectives checked in every week, the cycle closed and scored, and
+        the quarter's incentive run computed and approved."""
+        cycle = self._okr_demo_ref("cycle_previous")
+        date_from, date_to = cycle.date_start, cycle.date_end
+        scrap = self._okr_demo_ref("kpi_scrap_rate")
+        period = {"definition_id": scrap.id, "date_from": date_from, "date_to": date_to}
+        Target = self.env["kpi.target"]
+        company = Target.create(
+            {
+                **period,
+                "level": "company",
+                "target": 5.5,
+                "floor": 7.5,
+                "has_stretch": True,
+                "stretch": 4.5,
+            }
+        )
+        workshop = Target.create(
+            {
+                **period,
+                "level": "department",
+                "department_id": self._okr_demo_ref("dept_stamping").id,
+                "parent_id": company.id,
+                "target": 5.0,
+                "floor": 7.0,
+                "has_stretch": True,
+                "stretch": 4.0,
+            }
+        )
+        workers = self._okr_demo_refs(PREVIOUS_SCRAP)
+        workers_targets = Target.create(
+            [
+                {
+                    **period,
+                    "level": "employee",
+                    "employee_id": workers[xmlid].id,
+                    "parent_id": workshop.id,
+                    "target": target,
+                    "floor": round(target + 2, 2),
+                    "has_stretch": True,
+                    "stretch": round(target - 1, 2),
+                }
+                for xmlid, (_first, _last, target) in PREVIOUS_SCRAP.items()
+            ]
+        )
+        last_day = min(date_to, today - datetime.timedelta(days=1))
+        after = date_to + datetime.timedelta(days=1)
+        scrap_series = {}
+        # The whole quarter, even where it starts before the attendance history:
+        # working days, less the days a worker was absent.
+        for xmlid, (first, last, _target) in PREVIOUS_SCRAP.items():
+            calendar = workers[xmlid].resource_calendar_id
+            worked = set(attended.get(xmlid, []))
+            days = [
+                d
+                for d in self._okr_demo_blocks(calendar, date_from, last_day)
+                if d < since or d in worked
+            ]
+            scrap_series[xmlid] = self._okr_demo_series(
+                days, first, last, plateau_from=after, rng=rng, noise=0.15
+            )
+        self._okr_demo_measure(scrap, scrap_series)
+        (company | workshop | workers_targets)._recompute_actuals()
+        self._okr_demo_previous_objectives(cycle, last_day, rng)
+        cycle.action_close()
+        run = self._okr_demo_ref("incentive_run_previous_quarter")
+        run.action_compute()
+        run.action_approve()
+
+    def _okr_demo_previous_objectives(self, cycle, last_day, rng):
+        """The closed quarter's objectives, approved and checked in weekly."""
+        approved = cycle.date_start + datetime.timedelta(days=5)
+        common = {"cycle_id": cycle.id, "state": "running", "date_approved": approved}
+        Objective = self.env["okr.objective"]
+
+        def key_result(name, start, target, unit="%"):
+            return {
+                "name": name,
+                "kind": "percentage" if unit == "%" else "number",
+                "direction": "decrease" if target < start else "increase",
+                "start_value": start,
+                "target_value": target,
+                "unit": unit,
+            }
+
+        company = Objective.create(
+            {
+                **common,
+                "name": "Scrap under control before the cost programme",
+                "level": "company",
+                "employee_id": False,
+                "key_result_ids": [
+                    (0, 0, key_result("Company scrap rate from 7.5% to 5.5%", 7.5, 5.5))
+                ],
+            }
+        )
+        workshop = Objective.create(
+            {
+                **common,
+                "name": "Stamping workshop scrap at or below 5%",
+                "level": "department",
+                "employee_id": False,
+                "department_id": self._okr_demo_ref("dept_stamping").id,
+                "parent_id": company.id,
+                "key_result_ids": [
+                    (0, 0, key_result("Workshop scrap rate from 7% to 5%", 7.0, 5.0)),
+                    (0, 0, key_result("Presses with a daily checklist", 0, 12, "presses")),
+                ],
+            }
+        )
+        individual = {
+            **common,
+            "level": "individual",
+            "parent_id": workshop.id,
+            "approver_id": self._okr_demo_ref("user_li_na").id,
+        }
+        Objective.create(
+            [
+                {
+                    **individual,
+                    "name": "Wang Wu: defect rate down to 4.5%",
+                    "employee_id": self._okr_demo_ref("emp_wang_wu").id,
+                    "key_result_ids": [
+                        (0, 0, key_result("My defect rate from 5% to 4.5%", 5.0, 4.5))
+                    ],
+                },
+                {
+                    **individual,
+                    "name": "Zhang San: fewer setup mistakes",
+                    "employee_id": self._okr_demo_ref("emp_zhang_san").id,
+                    "key_result_ids": [
+                        (0, 0, key_result("Setup errors per week from 8 to 4", 8, 4, "errors"))
+                    ],
+                },
+            ]
+        )
+        # Where each key result ends the quarter (share of the way from start to target).
+        reached = {
+            "Company scrap rate from 7.5% to 5.5%": 0.85,
+            "Workshop scrap rate from 7% to 5%": 0.95,
+            "Presses with a daily checklist": 1.0,
+            "My defect rate from 5% to 4.5%": 1.1,
+            "Setup errors per week from 8 to 4": 0.5,
+        }
+        weeks = []
+        day = cycle.date_start + datetime.timedelta(days=6)
+        while day <= min(cycle.date_end, last_day):
+            weeks.append(day)
+            day += datetime.timedelta(days=7)
+        vals_list = []
+        for kr in cycle.objective_ids.key_result_ids:
+            share = reached[kr.name]
+            for week, day in enumerate(weeks, start=1):
+                progress = share * week / len(weeks) + rng.uniform(-0.04, 0.04)
+                value = kr.start_value + (kr.target_value - kr.start_value) * progress
+                vals_list.append(
+                    {
+                        "key_result_id": kr.id,
+                        "date": day,
+                        "value": round(value, 0 if kr.unit != "%" else 2),
+                        "confidence": round(min(0.9, 0.5 + 0.4 * week / len(weeks)), 2),
+                        "source": "kiosk" if kr.objective_id.level == "individual" else "manual",
+                    }
+                )
+        self.env["okr.checkin"].create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Retail store and restaurant
+    # ------------------------------------------------------------------
+    def _okr_demo_retail(self, since, today, attended, rng):
+        """Monthly average-ticket targets and a value per assistant and day worked;
+        Lin Tao's last three values each lower than the one before."""
+        ticket = self._okr_demo_ref("kpi_avg_ticket")
+        # The current target starts at least two weeks back, so the decline is inside it.
+        months = self._okr_demo_months(since, today, min_days=14)
+        targets = self._okr_demo_targets(
+            ticket,
+            list(TICKETS),
+            months,
+            {"target": 240, "floor": 180, "has_stretch": True, "stretch": 270},
+        )
+        series = {}
+        for xmlid, (start, end) in TICKETS.items():
+            days = [d for d in attended.get(xmlid, []) if d < today]
+            values = self._okr_demo_series(days, start, end, plateau_from=today, rng=rng, noise=9)
+            ordered = [values[day] for day in days]
+            if xmlid == DECLINING:
+                ordered = demo_history.end_declining(ordered, 3, round(rng.uniform(8, 12), 2))
+            else:
+                ordered = demo_history.calm_tail(ordered, set(range(len(ordered))))
+            series[xmlid] = dict(zip(days, ordered, strict=True))
+        self._okr_demo_measure(ticket, series)
+        targets._recompute_actuals()
+        self._okr_demo_team_objective(
+            "dept_store",
+            "Downtown Store: bigger baskets, not more discounts",
+            ("Store average ticket from 220 to 250 CNY", 220, 250, "CNY"),
+            series,
+        )
+
+    def _okr_demo_restaurant(self, since, today, attended, rng):
+        """Monthly satisfaction targets (every guest satisfied: 100%) and a value
+        per waiter and day worked, rising to a level reached last month."""
+        satisfaction = self._okr_demo_ref("kpi_customer_satisfaction")
+        months = self._okr_demo_months(since, today)
+        targets = self._okr_demo_targets(
+            satisfaction, list(SATISFACTION), months, {"target": 100, "floor": 70}
+        )
+        last_month = today.replace(day=1) - relativedelta(months=1)
+        series = {}
+        for xmlid, (start, level) in SATISFACTION.items():
+            days = [d for d in attended.get(xmlid, []) if d < today]
+            values = self._okr_demo_series(
+                days, start, level, plateau_from=last_month, rng=rng, noise=1.5, digits=1
+            )
+            ordered = demo_history.calm_tail(
+                [min(values[day], 100.0) for day in days], set(range(len(days)))
+            )
+            series[xmlid] = dict(zip(days, ordered, strict=True))
+        self._okr_demo_measure(satisfaction, series)
+        targets._recompute_actuals()
+        self._okr_demo_team_objective(
+            "dept_restaurant",
+            "Riverside Restaurant: every guest leaves happy",
+            ("Customer satisfaction from 75% to 90%", 75, 90, "%"),
+            series,
+        )
+
+    def _okr_demo_team_objective(self, department, name, key_result, series):
+        """A running objective of the current cycle for ``department`` whose key
+        result the manager checks in every week with the team's mean of the
+        daily values ``series`` ({xmlid: {day: value}}) of that week."""
+        cycle = self._okr_demo_ref("cycle_current")
+        kr_name, start, target, unit = key_result
+        objective = self.env["okr.objective"].create(
+            {
+                "name": name,
+                "level": "department",
+                "cycle_id": cycle.id,
+                "state": "running",
+                "employee_id": False,
+                "department_id": self._okr_demo_ref(department).id,
+                "date_approved": cycle.date_start + datetime.timedelta(days=5),
+                "key_result_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": kr_name,
+                            "kind": "percentage" if unit == "%" else "currency",
+                            "direction": "increase",
+                            "start_value": start,
+                            "target_value": target,
+                            "unit": unit,
+                        },
+                    )
+                ],
+            }
+        )
+        values = [(day, value) for days in series.values() for day, value in days.items()]
+        weeks, week_end = [], cycle.date_start + datetime.timedelta(days=6)
+        while values and week_end <= max(day for day, _value in values):
+            week = [
+                v for day, v in values if week_end - datetime.timedelta(days=7) < day <= week_end
+            ]
+            if week:
+                weeks.append((week_end, round(sum(week) / len(week), 1)))
+            week_end += datetime.timedelta(days=7)
+        means = demo_history.calm_tail([mean for _day, mean in weeks], set(range(len(weeks))))
+        self.env["okr.checkin"].create(
+            [
+                {
+                    "key_result_id": objective.key_result_ids.id,
+                    "date": day,
+                    "value": mean,
+                    "confidence": 0.7,
+                }
+                for (day, _raw), mean in zip(weeks, means, strict=True)
+            ]
+        )
+        return objective
