@@ -471,21 +471,36 @@ class OkrConnector(models.Model):
             connector._report_failure(log)
             return log
         log._add(sync.Outcome(failures=failures))
-        Target = self.env[TARGET_MODELS[self.kind]]
-        for batch in connector._batches(entries):
-            # A scheduled run commits between batches, which releases the lock.
-            if not connector._lock_run(raise_if_busy=False):
-                log._finish(message=connector._busy_message(), fatal=True)
-                return log
-            log._add(Target._okr_connector_import(connector, batch))
-            self._checkpoint()
-        log._finish(warnings=[self._redact(w) for w in warnings])
-        if log.state == "failed":
-            connector._report_failure(log)
-        _logger.info(
-            "Connector %s (%s): %s", self.id, trigger, (log.message or "").replace("\n", " ")
-        )
+        warnings = [self._redact(w) for w in warnings]
+        if connector._import_batches(log, entries, warnings):
+            connector._close_log(log, warnings)
         return log
+
+    def _import_batches(self, log, entries, warnings):
+        """Write ``entries`` batch by batch into the target model, counting on ``log``.
+
+        Return True when the log can be closed with ``warnings``, False when it is
+        closed already (the run had to stop) or will be closed later (by whoever
+        writes the last batch)."""
+        Target = self.env[TARGET_MODELS[self.kind]]
+        for batch in self._batches(entries):
+            # A scheduled run commits between batches, which releases the lock.
+            if not self._lock_run(raise_if_busy=False):
+                log._finish(message=self._busy_message(), fatal=True)
+                return False
+            log._add(Target._okr_connector_import(self, batch))
+            self._checkpoint()
+        return True
+
+    def _close_log(self, log, warnings):
+        """End the run of ``log``: state and summary; followers hear of a failed
+        scheduled run."""
+        log._finish(warnings=warnings)
+        if log.state == "failed":
+            self._report_failure(log)
+        _logger.info(
+            "Connector %s (%s): %s", self.id, log.trigger, (log.message or "").replace("\n", " ")
+        )
 
     def _lock_run(self, raise_if_busy=True):
         """Take the lock of a run of this connector for the current transaction; return
