@@ -1,6 +1,7 @@
 from . import (
     test_alerts,
     test_connector_attendance,
+    test_connector_attendance_bulk,
     test_connector_kpi,
     test_connector_rest,
     test_connector_security,

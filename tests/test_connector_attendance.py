@@ -1,8 +1,11 @@
 import datetime
 import json
 
+from odoo import sql_db
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..okr_addon.models.okr_connector import RUN_LOCK
 from .common import ConnectorCase
 
 DT = datetime.datetime
@@ -157,3 +160,44 @@ class TestConnectorTerminalFile(ConnectorCase):
         self.assertIn("wrong header: no column for employee_no", log.message)
         self.terminal.mapping = json.dumps({"employee_no": "Badge", "timestamp": "When"})
         self.assertCounts(self._upload(b"Badge;When\n1001;2026-11-02 07:58:12\n"), created=1)
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorConcurrentRuns(ConnectorCase):
+    """A second run of a connector while one is running is refused, never run alongside."""
+
+    def _hold_run_lock(self, connector):
+        """Hold ``connector``'s run lock from another database connection, as a run in
+        another Odoo worker does; released at the end of the test."""
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other.close)
+        self.addCleanup(other.rollback)
+        other.execute("SELECT pg_advisory_xact_lock(%s, %s)", (RUN_LOCK, connector.id))
+
+    def test_upload_while_a_run_is_going_on_is_refused(self):
+        self._hold_run_lock(self.terminal)
+        logs_before = self.terminal.log_ids
+        with self.assertRaisesRegex(UserError, "Press shop terminal is already running"):
+            self._upload(csv_bytes("1001,Wang Wu,2026-11-02 07:58:12,C/In"))
+        self.assertFalse(self._attendances(), "nothing imported by the refused run")
+        self.assertEqual(self.terminal.log_ids, logs_before, "no log for a run that never began")
+
+    def test_scheduled_run_skips_a_connector_that_is_running(self):
+        clock = self._connector(
+            name="Time clock cloud",
+            kind="attendance_rest",
+            endpoint_url="http://127.0.0.1:9/v1/attendances",
+            scheduled=True,
+            next_run=DT(2026, 11, 1),
+        )
+        self._hold_run_lock(clock)
+        self.env["okr.connector"]._cron_run_due()
+        self.assertFalse(clock.log_ids, "skipped: no second run, no failure logged")
+        self.assertGreater(clock.next_run, DT(2026, 11, 1), "tried again at the next interval")
+
+    def test_lock_is_taken_by_a_run_and_free_for_other_connectors(self):
+        other_terminal = self._connector(name="Paint shop terminal", kind="attendance_csv")
+        self._hold_run_lock(self.terminal)
+        self.assertFalse(self.terminal._lock_run(raise_if_busy=False))
+        log = self._upload(csv_bytes("1001,Wang Wu,2026-11-02 07:58:12,C/In"), other_terminal)
+        self.assertCounts(log, created=1)

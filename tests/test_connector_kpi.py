@@ -1,5 +1,6 @@
 import datetime
 
+from odoo.addons.okr_addon.connectors.testing import FakeRemote, Reply
 from odoo.tests import tagged
 
 from .common import ConnectorCase
@@ -17,8 +18,10 @@ OUTPUT,1002,2026-11-02,n/a
 """
 
 
-@tagged("post_install", "-at_install")
-class TestConnectorKpiFile(ConnectorCase):
+class KpiConnectorCase(ConnectorCase):
+    """The factory's KPIs: Output (summed, with a November target for worker 1001),
+    Scrap rate (fed by connectors) and Late arrivals (computed from attendances)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,6 +60,9 @@ class TestConnectorKpiFile(ConnectorCase):
             [("employee_id", "in", self.workers.ids), ("source", "=", "connector")]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestConnectorKpiFile(KpiConnectorCase):
     def test_kpi_values_land_and_reimport_updates(self):
         log = self._upload(KPI_FILE.format(nov3=430).encode(), connector=self.values)
         self.assertCounts(log, created=3, failed=4)
@@ -75,4 +81,84 @@ class TestConnectorKpiFile(ConnectorCase):
         again = self._upload(KPI_FILE.format(nov3=450).encode(), connector=self.values)
         self.assertCounts(again, updated=1, unchanged=2, failed=4)
         self.assertEqual(len(self._measurements()), 3, "updated, not duplicated")
+        self.assertEqual(self.target.actual, 862)
+
+
+API_KEY = "mes-K3y-0042"
+
+
+def kpi(indicator, badge, day, actual):
+    return {"indicator": indicator, "emp": badge, "day": f"2026-11-{day:02d}", "actual": actual}
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorKpiRest(KpiConnectorCase):
+    """KPI values pulled from a REST endpoint (a local test server) into kpi.measurement."""
+
+    def setUp(self):
+        super().setUp()
+        self.remote = FakeRemote()
+        self.remote.__enter__()
+        self.addCleanup(self.remote.__exit__, None, None, None)
+        self.mes = self._connector(
+            name="MES API",
+            kind="kpi_rest",
+            endpoint_url=f"{self.remote.url}api/kpi-values",
+            auth_type="api_key",
+            api_key=API_KEY,
+            pagination="offset",
+            page_size=2,
+            mapping='{"kpi_code": "indicator", "employee_code": "emp", "date": "day", '
+            '"value": "actual"}',
+        )
+
+    def _run(self):
+        action = self.mes.with_user(self.user_admin).action_run()
+        return self.env["okr.sync.log"].browse(action["res_id"])
+
+    def test_rest_values_land_page_by_page_and_update_on_the_next_run(self):
+        self.remote.script(
+            "GET",
+            "/api/kpi-values",
+            Reply(body=[kpi("OUTPUT", "1001", 2, 412), kpi("OUTPUT", "1001", 3, 430)]),
+            Reply(body=[kpi("SCRAP_RATE", "1002", 2, 1.8), kpi("OUTPUT", "1002", 2, 5)]),
+            Reply(body=[{"indicator": "OUTPUT", "emp": "1003", "day": "2026-11-02"}]),
+        )
+        log = self._run()
+        self.assertCounts(log, created=4, failed=1)
+        self.assertEqual(log.state, "partial")
+        calls = self.remote.calls("GET", "/api/kpi-values")
+        self.assertEqual([call.query["offset"] for call in calls], ["0", "2", "4"])
+        self.assertEqual({call.headers["X-API-Key"] for call in calls}, {API_KEY})
+        self.assertEqual(log.line_ids.field, "actual", "reported under the remote field name")
+        self.assertNotIn(API_KEY, log.message + (log.line_ids.raw or ""))
+        measurements = self._measurements()
+        landed = [
+            (m.employee_id.barcode, m.definition_id.code, m.date, m.value) for m in measurements
+        ]
+        self.assertEqual(
+            sorted(landed),
+            [
+                ("1001", "OUTPUT", D(2026, 11, 2), 412),
+                ("1001", "OUTPUT", D(2026, 11, 3), 430),
+                ("1002", "OUTPUT", D(2026, 11, 2), 5),
+                ("1002", "SCRAP_RATE", D(2026, 11, 2), 1.8),
+            ],
+        )
+        self.assertEqual(
+            measurements.filtered(lambda m: m.value == 412).source_reference,
+            "rest:OUTPUT:1001:2026-11-02",
+        )
+        self.assertEqual(self.target.actual, 842, "the target's actual follows the import")
+
+        # The next run brings a corrected value: updated, not duplicated.
+        self.remote.script(
+            "GET",
+            "/api/kpi-values",
+            Reply(body=[kpi("OUTPUT", "1001", 2, 412), kpi("OUTPUT", "1001", 3, 450)]),
+            Reply(body=[]),
+        )
+        again = self._run()
+        self.assertCounts(again, updated=1, unchanged=1)
+        self.assertEqual(len(self._measurements()), 4)
         self.assertEqual(self.target.actual, 862)

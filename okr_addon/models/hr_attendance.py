@@ -1,16 +1,125 @@
+import contextlib
 import datetime
 
 import pytz
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools.date_utils import sum_intervals
+from odoo.tools.intervals import Intervals
 
 from ..logic import attendance as attendance_logic
 from ..logic import sync
 
+# Key, in the database cursor's cache, of the attendances a bulk import is creating
+# after checking them against the employees' other attendances itself (see _Plan): a
+# frozenset of (employee id, check-in, check-out or None). Only server code can set
+# it (not a client, unlike a context key), only for the duration of that creation,
+# and only the listed attendances skip core's per-record overlap searches.
+PRECHECKED = "okr_prechecked_attendances"
+
 
 class HrAttendance(models.Model):
     _inherit = "hr.attendance"
+
+    @contextlib.contextmanager
+    def _okr_prechecked_creation(self, spans):
+        """Within this block, the attendances of ``spans`` (employee id, check-in,
+        check-out or None) are known not to overlap any other of their employee."""
+        cache = self.env.cr.cache
+        previous = cache.get(PRECHECKED, frozenset())
+        cache[PRECHECKED] = previous | frozenset(spans)
+        try:
+            yield
+        finally:
+            cache[PRECHECKED] = previous
+
+    def _okr_prechecked(self):
+        """The attendances of ``self`` being created by a bulk import that checked them."""
+        spans = self.env.cr.cache.get(PRECHECKED)
+        if not spans:
+            return self.browse()
+        return self.filtered(lambda a: (a.employee_id.id, a.check_in, a.check_out or None) in spans)
+
+    @api.constrains("check_in", "check_out", "employee_id")
+    def _check_validity(self):
+        """Core's overlap check (several searches per record), except for the attendances
+        a bulk import already checked against the same employee's others."""
+        return super(HrAttendance, self - self._okr_prechecked())._check_validity()
+
+    def _compute_worked_hours(self):
+        """Core's worked hours; in a bulk import, the breaks of each employee are computed
+        once for all of their attendances instead of once per attendance."""
+        bulk = self._okr_prechecked()
+        plain = self - bulk
+        for employee, attendances in bulk.grouped("employee_id").items():
+            closed = attendances.filtered(lambda a: a.check_in and a.check_out)
+            (attendances - closed).worked_hours = False
+            if not closed or not employee or not self._okr_batch_breaks(employee, closed):
+                plain |= closed
+        return super(HrAttendance, plain)._compute_worked_hours()
+
+    def _okr_batch_breaks(self, employee, attendances):
+        """Set the worked hours of ``attendances`` (one employee's, closed) from breaks
+        computed once per set of contract versions; False (nothing set) when the
+        employee's schedule makes that different from core's per-record computation."""
+        resource = employee.resource_id
+        calendar = attendances[0]._get_employee_calendar()
+        if resource._is_flexible() or not calendar:
+            return False
+        versions = employee.sudo().version_ids
+        if any(
+            not version.resource_calendar_id or version.resource_calendar_id.flexible_hours
+            for version in versions
+        ):
+            return False
+        tz = pytz.timezone(calendar.tz)
+        groups = {}
+        for attendance in attendances:
+            start = pytz.utc.localize(attendance.check_in).astimezone(tz)
+            end = pytz.utc.localize(attendance.check_out).astimezone(tz)
+            valid = employee.sudo()._get_versions_with_contract_overlap_with_period(
+                start.date(), end.date()
+            )
+            groups.setdefault(valid, []).append((attendance, start, end))
+        for valid, spans in groups.items():
+            lowest = min(start for _a, start, _e in spans)
+            highest = max(end for _a, _s, end in spans)
+            breaks = self._okr_breaks(employee, valid, lowest, highest)
+            for attendance, start, end in spans:
+                if end < start:  # refused by a constraint later; core says 0 meanwhile
+                    attendance.worked_hours = 0.0
+                    continue
+                attendance.worked_hours = sum_intervals(
+                    Intervals([(start, end, attendance)]) - breaks
+                )
+        return True
+
+    @api.model
+    def _okr_breaks(self, employee, versions, start, stop):
+        """The break intervals of ``employee`` between ``start`` and ``stop``, as
+        ``hr.employee._employee_attendance_intervals(lunch=True)`` finds them when
+        ``versions`` are the contract versions overlapping the period."""
+        resource = employee.resource_id
+        if not versions:
+            calendar = employee.resource_calendar_id or employee.company_id.resource_calendar_id
+            return calendar._attendance_intervals_batch(start, stop, resource, lunch=True)[
+                resource.id
+            ]
+        employee_tz = pytz.timezone(employee.tz) if employee.tz else None
+        breaks = Intervals()
+        for version in versions:
+            version_start = datetime.datetime.combine(
+                version.date_start, datetime.time.min, employee_tz
+            )
+            version_end = datetime.datetime.combine(
+                version.date_end or datetime.date.max, datetime.time.max, employee_tz
+            )
+            calendar = version.resource_calendar_id or version.company_id.resource_calendar_id
+            breaks |= calendar._attendance_intervals_batch(
+                max(start, version_start), min(stop, version_end), resources=resource, lunch=True
+            )[resource.id]
+        return breaks
 
     @api.model
     def _okr_kpi_values(self, metric, company, date_from, date_to, tolerance=5, *, employees=None):
@@ -107,7 +216,11 @@ class HrAttendance(models.Model):
     @api.model
     def _okr_timelines(self, employees, entries):
         """{employee id: {attendance id: (check_in, check_out)}} of the attendances near
-        ``entries`` and every open one (one search)."""
+        ``entries`` and every open one (one search).
+
+        Every attendance that could collide with an entry is in it (whatever its
+        length), so an entry without a collision here passes hr.attendance's own
+        overlap check, which bulk creation can therefore skip."""
         moments = [e.item[k] for e in entries for k in ("check_in", "check_out") if e.item[k]]
         timelines = {employee.id: {} for employee in employees}
         if not moments or not timelines:
@@ -119,8 +232,8 @@ class HrAttendance(models.Model):
                 "|",
                 ("check_out", "=", False),
                 "&",
-                ("check_in", ">=", min(moments) - margin),
                 ("check_in", "<=", max(moments) + margin),
+                ("check_out", ">=", min(moments) - margin),
             ]
         )
         for attendance in attendances:
@@ -256,13 +369,27 @@ class _Plan:
         return True
 
     def apply(self):
-        """Create the planned attendances in one batch (row by row only if Odoo still
-        refuses the batch), then bind everything new to its external id."""
+        """Create the planned attendances in one batch (row by row, with all of Odoo's
+        checks, only if Odoo still refuses the batch), then bind everything new to its
+        external id. The overtime of the batch is computed once by hr.attendance.create
+        for all of the batch's employees and dates."""
         created = []
         if self.to_create:
+            vals_list = [vals for _entry, vals in self.to_create]
+            prechecked = frozenset(
+                (vals["employee_id"], vals["check_in"], vals["check_out"] or None)
+                for vals in vals_list
+            )
+            # Each row was checked against the employee's timeline above: the core
+            # overlap searches are skipped for exactly these rows; tracking adds nothing
+            # to a creation that is not logged anyway.
+            Bulk = self.Attendance.with_context(tracking_disable=True)
             try:
-                with self.Attendance.env.cr.savepoint():
-                    records = self.Attendance.create([vals for _entry, vals in self.to_create])
+                with (
+                    self.Attendance._okr_prechecked_creation(prechecked),
+                    self.Attendance.env.cr.savepoint(),
+                ):
+                    records = Bulk.create(vals_list)
                 created = list(zip([e for e, _v in self.to_create], records, strict=True))
             except ValidationError:
                 created = self._create_one_by_one()

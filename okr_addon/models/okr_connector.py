@@ -13,6 +13,7 @@ leaves an ``okr.sync.log``.
 import collections
 import datetime
 import logging
+import zlib
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
@@ -72,6 +73,8 @@ CREDENTIAL_FIELDS = {
 SECRET_FIELDS = ("api_key", "token", "password")
 # Entries written per transaction by a scheduled run (commit between batches).
 BATCH_SIZE = 500
+# First key of the PostgreSQL advisory lock held by a run (the second is the connector id).
+RUN_LOCK = zlib.crc32(b"okr.connector run") & 0x7FFFFFFF
 
 
 class OkrConnector(models.Model):
@@ -360,6 +363,9 @@ class OkrConnector(models.Model):
         self._checkpoint(remaining=len(due))
         for connector in due:
             connector.next_run = now + connector._interval()
+            if not connector._lock_run(raise_if_busy=False):
+                _logger.info("Connector %s is already running: scheduled run skipped", connector.id)
+                continue
             connector._run("cron")
             if self._checkpoint(processed=1) <= 0:
                 break  # out of time: the rest is still due and runs at the next call
@@ -456,6 +462,7 @@ class OkrConnector(models.Model):
         self.ensure_one()
         self.check_access("write")
         connector = self.with_company(self.company_id)
+        connector._lock_run()
         log = connector._start_log(trigger, filename, retry_of)
         try:
             entries, failures, warnings = connector._read(data, lines)
@@ -464,17 +471,58 @@ class OkrConnector(models.Model):
             connector._report_failure(log)
             return log
         log._add(sync.Outcome(failures=failures))
-        Target = self.env[TARGET_MODELS[self.kind]]
-        for batch in connector._batches(entries):
-            log._add(Target._okr_connector_import(connector, batch))
-            self._checkpoint()
-        log._finish(warnings=[self._redact(w) for w in warnings])
-        if log.state == "failed":
-            connector._report_failure(log)
-        _logger.info(
-            "Connector %s (%s): %s", self.id, trigger, (log.message or "").replace("\n", " ")
-        )
+        warnings = [self._redact(w) for w in warnings]
+        if connector._import_batches(log, entries, warnings):
+            connector._close_log(log, warnings)
         return log
+
+    def _import_batches(self, log, entries, warnings):
+        """Write ``entries`` batch by batch into the target model, counting on ``log``.
+
+        Return True when the log can be closed with ``warnings``, False when it is
+        closed already (the run had to stop) or will be closed later (by whoever
+        writes the last batch)."""
+        Target = self.env[TARGET_MODELS[self.kind]]
+        for batch in self._batches(entries):
+            # A scheduled run commits between batches, which releases the lock.
+            if not self._lock_run(raise_if_busy=False):
+                log._finish(message=self._busy_message(), fatal=True)
+                return False
+            log._add(Target._okr_connector_import(self, batch))
+            self._checkpoint()
+        return True
+
+    def _close_log(self, log, warnings):
+        """End the run of ``log``: state and summary; followers hear of a failed
+        scheduled run."""
+        log._finish(warnings=warnings)
+        if log.state == "failed":
+            self._report_failure(log)
+        _logger.info(
+            "Connector %s (%s): %s", self.id, log.trigger, (log.message or "").replace("\n", " ")
+        )
+
+    def _lock_run(self, raise_if_busy=True):
+        """Take the lock of a run of this connector for the current transaction; return
+        whether it was free (raise a UserError when not, unless ``raise_if_busy`` is False).
+
+        Two runs of one connector at a time could both find a punch unbound and import it
+        twice; a PostgreSQL advisory lock keyed on the connector refuses the second one
+        at once instead of letting it wait, and is released by commit or rollback."""
+        self.ensure_one()
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (RUN_LOCK, self.id))
+        if self.env.cr.fetchone()[0]:
+            return True
+        if raise_if_busy:
+            raise UserError(self._busy_message())
+        return False
+
+    def _busy_message(self):
+        return self.env._(
+            "Connector %s is already running (started by another user or by the schedule): "
+            "wait until it has finished, then look at its sync log before running it again.",
+            self.name,
+        )
 
     def _start_log(self, trigger, filename, retry_of):
         Log = self.env["okr.sync.log"].sudo()

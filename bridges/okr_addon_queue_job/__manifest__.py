@@ -1,0 +1,13 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "OKR Connectors: Job Queue",
+    "summary": "Large connector runs are split into queue jobs shared by the Odoo workers",
+    "version": "19.0.1.0.0",
+    "category": "Human Resources",
+    "author": "okr_addon",
+    "maintainers": ["okr_addon"],
+    "website": "https://github.com/okr-addon/okr_addon",
+    "license": "LGPL-3",
+    "depends": ["okr_addon", "queue_job"],
+    "auto_install": True,
+}

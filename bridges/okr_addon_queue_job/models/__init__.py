@@ -1,0 +1,1 @@
+from . import okr_connector, okr_sync_log

@@ -1,0 +1,174 @@
+"""The bulk path of terminal imports gives exactly what Odoo gives attendance by attendance."""
+
+import datetime
+from unittest.mock import patch
+
+from odoo.addons.hr_attendance.models.hr_attendance import HrAttendance as CoreAttendance
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..okr_addon.models.hr_attendance import PRECHECKED
+from .common import ConnectorCase
+
+DT = datetime.datetime
+
+# Shanghai wall-clock punches of one worker over two weeks: a normal day with lunch,
+# a long day, a short one, a night shift across midnight, a Saturday (non-working
+# day), two attendances the same day and a forgotten check-out.
+SHIFTS = [
+    ("2026-11-02 08:00:00", "2026-11-02 17:00:00"),
+    ("2026-11-03 07:30:00", "2026-11-03 20:15:00"),
+    ("2026-11-04 09:00:00", "2026-11-04 12:00:00"),
+    ("2026-11-05 22:00:00", "2026-11-06 06:00:00"),
+    ("2026-11-07 10:00:00", "2026-11-07 14:00:00"),
+    ("2026-11-09 08:05:00", "2026-11-09 12:00:00"),
+    ("2026-11-09 13:00:00", "2026-11-09 18:30:00"),
+    ("2026-11-10 08:00:00", None),
+]
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceBulkImport(ConnectorCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bulk_workers = cls.by_badge["1001"] | cls.by_badge["1002"]
+        # Twins of the same company, schedule and overtime rules: the first twin's
+        # attendances are created one by one, the second twin's in one plain batch.
+        cls.twins = cls.env["hr.employee"].create(
+            [
+                {"name": f"Twin {twin} of {worker.name}", "company_id": cls.factory.id}
+                for worker in cls.bulk_workers
+                for twin in (1, 2)
+            ]
+        )
+        cls.factory.resource_calendar_id.tz = "Asia/Shanghai"
+        (cls.bulk_workers | cls.twins).tz = "Asia/Shanghai"
+
+    def _file(self):
+        lines = []
+        for worker in self.bulk_workers:
+            for check_in, check_out in SHIFTS:
+                lines.append(f"{worker.barcode},{worker.name},{check_in},C/In")
+                if check_out:
+                    lines.append(f"{worker.barcode},{worker.name},{check_out},C/Out")
+        return "\n".join(["No.,Name,Time,State", *lines]).encode()
+
+    def _summary(self, employee):
+        attendances = self.env["hr.attendance"].search(
+            [("employee_id", "=", employee.id)], order="check_in"
+        )
+        lines = self.env["hr.attendance.overtime.line"].search(
+            [("employee_id", "=", employee.id)], order="time_start, date, id"
+        )
+        return (
+            [
+                (
+                    a.check_in,
+                    a.check_out,
+                    a.date,
+                    round(a.worked_hours, 6),
+                    round(a.overtime_hours, 6),
+                    round(a.expected_hours, 6),
+                    a.overtime_status,
+                )
+                for a in attendances
+            ],
+            [
+                (
+                    line.date,
+                    line.time_start,
+                    line.time_stop,
+                    round(line.duration, 6),
+                    round(line.manual_duration, 6),
+                    line.status,
+                    line.amount_rate,
+                    tuple(sorted(line.rule_ids.ids)),
+                )
+                for line in lines
+            ],
+        )
+
+    def test_bulk_import_equals_one_by_one_creation(self):
+        log = self._upload(self._file())
+        self.assertCounts(log, created=2 * len(SHIFTS))
+        Attendance = self.env["hr.attendance"]
+        for index, worker in enumerate(self.bulk_workers):
+            one_by_one, batch = self.twins[2 * index : 2 * index + 2]
+            imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
+            spans = [{"check_in": a.check_in, "check_out": a.check_out} for a in imported]
+            for span in spans:  # the normal path: one create per attendance
+                Attendance.create({"employee_id": one_by_one.id, **span})
+            Attendance.create([{"employee_id": batch.id, **span} for span in spans])
+            bulk = self._summary(worker)
+            self.assertEqual(len(bulk[0]), len(SHIFTS))
+            self.assertEqual(bulk, self._summary(batch))
+            # Created one by one, core gives the same hours and overtime lines; only the
+            # rules it lists on the second day of a night shift depend on the order of
+            # creation (core's own behaviour), so they are left out of this comparison.
+            plain = self._summary(one_by_one)
+            self.assertEqual(bulk[0], plain[0])
+            self.assertEqual([line[:-1] for line in bulk[1]], [line[:-1] for line in plain[1]])
+            # The comparison means something: breaks are deducted, overtime exists.
+            self.assertAlmostEqual(bulk[0][0][3], 8.0, msg="08:00-17:00 minus the lunch hour")
+            self.assertTrue(any(line[3] > 0 for line in bulk[1]), "overtime lines exist")
+
+    def test_bulk_import_still_refuses_an_overlap(self):
+        worker = self.by_badge["1001"]
+        Attendance = self.env["hr.attendance"]
+        Attendance.create(
+            {
+                "employee_id": worker.id,
+                "check_in": DT(2026, 11, 2, 1, 0),
+                "check_out": DT(2026, 11, 2, 3, 0),
+            }
+        )
+        log = self._upload(self._file())
+        # 08:00-17:00 Shanghai on 2 Nov overlaps 09:00-11:00 Shanghai; the rest lands.
+        self.assertCounts(log, created=2 * len(SHIFTS) - 1, failed=1)
+        self.assertIn("overlaps the attendance of Wang Wu", log.line_ids.reason)
+
+    def test_client_context_and_other_spans_do_not_skip_the_check(self):
+        worker = self.by_badge["1003"]
+        Attendance = self.env["hr.attendance"]
+        Attendance.create(
+            {
+                "employee_id": worker.id,
+                "check_in": DT(2026, 11, 2, 1, 0),
+                "check_out": DT(2026, 11, 2, 9, 0),
+            }
+        )
+        overlap = {
+            "employee_id": worker.id,
+            "check_in": DT(2026, 11, 2, 2, 0),
+            "check_out": DT(2026, 11, 2, 4, 0),
+        }
+        span = (worker.id, overlap["check_in"], overlap["check_out"])
+        other_span = (worker.id, overlap["check_in"], DT(2026, 11, 2, 5, 0))
+        # Nothing a client can send skips the check, and neither does another span.
+        with self.assertRaises(ValidationError):
+            Attendance.with_context(**{PRECHECKED: [list(span)]}).create(overlap)
+        with Attendance._okr_prechecked_creation([other_span]), self.assertRaises(ValidationError):
+            Attendance.create(overlap)
+
+    def test_prechecked_attendances_skip_only_the_overlap_searches(self):
+        worker = self.by_badge["1003"]
+        Attendance = self.env["hr.attendance"]
+        checked = []
+        core_check = CoreAttendance._check_validity
+
+        def spy(records):
+            checked.extend(records.ids)
+            return core_check(records)
+
+        listed = {"employee_id": worker.id, "check_in": DT(2026, 11, 2, 1, 0)}
+        listed["check_out"] = DT(2026, 11, 2, 3, 0)
+        other = {**listed, "check_in": DT(2026, 11, 3, 1, 0), "check_out": DT(2026, 11, 3, 3, 0)}
+        span = (worker.id, listed["check_in"], listed["check_out"])
+        with (
+            patch.object(CoreAttendance, "_check_validity", spy),
+            Attendance._okr_prechecked_creation([span]),
+        ):
+            created = Attendance.create([listed, other])
+        self.assertEqual(checked, created[1:].ids, "only the unlisted one is searched")
+        self.assertEqual(created.mapped("worked_hours"), [2.0, 2.0])
