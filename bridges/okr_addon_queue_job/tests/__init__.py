@@ -1,1 +1,1 @@
-from . import test_connector_jobs
+from . import test_connector_jobs, test_i18n
