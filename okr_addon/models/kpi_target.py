@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic import kpi as kpi_logic
 from ..logic import stats, trends
@@ -299,25 +300,51 @@ class KpiTarget(models.Model):
         }
         targets |= targets.browse(ancestor_ids)
         leaves = targets.filtered(lambda t: not t._rollup_children())
-        measured = leaves._measured_actuals()
-        for leaf in leaves:
-            leaf._set_actual(measured.get(leaf.id))
+        leaves._store_actuals(leaves._measured_actuals())
         parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
         for parent in parents:
             children = parent._rollup_children()
-            parent._set_actual(
-                kpi_logic.roll_up(
-                    [c.actual if c.has_actual else None for c in children],
-                    parent.definition_id.aggregation,
-                )
+            actual = kpi_logic.roll_up(
+                [c.actual if c.has_actual else None for c in children],
+                parent.definition_id.aggregation,
             )
+            parent._store_actuals({parent.id: actual})
 
-    def _set_actual(self, value):
-        if value is None:
-            if self.has_actual:
-                self.write({"actual": 0.0, "has_actual": False})
-        elif not self.has_actual or abs(self.actual - value) > 1e-9:
-            self.write({"actual": value, "has_actual": True})
+    def _store_actuals(self, actuals):
+        """Store {target id: actual, or None when nothing was measured} on these targets.
+
+        Only targets whose actual moves are written, in one UPDATE whatever their
+        number; their completion, score and the key results they feed are then
+        recomputed like after an ORM write (``modified``).
+        """
+        moved = {}
+        for target in self:
+            value = actuals.get(target.id)
+            if value is None:
+                if target.has_actual:
+                    moved[target.id] = (0.0, False)
+            elif not target.has_actual or abs(target.actual - value) > 1e-9:
+                moved[target.id] = (value, True)
+        if not moved:
+            return
+        self.flush_model(["actual", "has_actual"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE kpi_target AS t
+                   SET actual = v.actual, has_actual = v.has_actual, write_uid = %s,
+                       write_date = %s
+                   FROM unnest(%s::int[], %s::float8[], %s::bool[]) AS v(id, actual, has_actual)
+                   WHERE t.id = v.id""",
+                self.env.uid,
+                self.env.cr.now(),
+                list(moved),
+                [actual for actual, _has in moved.values()],
+                [has for _actual, has in moved.values()],
+            )
+        )
+        records = self.browse(list(moved))
+        records.invalidate_recordset(["actual", "has_actual", "write_uid", "write_date"])
+        records.modified(["actual", "has_actual"])
 
     def _measured_actuals(self):
         """{target id: actual} from measurements, one grouped query for all targets."""
