@@ -364,3 +364,54 @@ class TestKpiRefreshSetBased(KpiRefreshCase):
         self.assertEqual(here.company_id, self.company)
         self.assertEqual(target.actual, there.value)
         self.assertGreater(target.actual, 8)
+
+    def test_ratio_is_one_grouped_query_with_each_measure_filtered(self):
+        def count_on(domain, denominator_domain=None):
+            vals = {
+                "name": "Later days",
+                "code": f"LATER{len(domain)}{bool(denominator_domain)}",
+                "source": "odoo",
+                "model_id": self.attendance_model.id,
+                "date_field_id": self.fields_of("hr.attendance", "check_in").id,
+                "domain": domain,
+                "value_aggregate": "count",
+            }
+            if denominator_domain:
+                vals.update(
+                    is_ratio=True,
+                    denominator_domain=denominator_domain,
+                    denominator_aggregate="count",
+                    ratio_factor=100,
+                )
+            return self.env["kpi.definition"].create(vals)
+
+        for employee, days in (
+            (self.emp_worker, (2, 3, 4)),
+            (self.emp_colleague, (2,)),
+            (self.emp_frontline, (5,)),
+        ):
+            for day in days:
+                self._attend(employee, DT(2026, 11, day, 7), 8)
+        # from the 3rd / before the 4th: the worker 2 of 2, the colleague 0 of 1, and
+        # nothing for Li Si, who has no attendance before the 4th
+        ratio = count_on(
+            "[('check_in', '>=', '2026-11-03 00:00:00')]",
+            "[('check_in', '<', '2026-11-04 00:00:00')]",
+        )
+        plain = count_on("[('check_in', '>=', '2026-11-03 00:00:00')]")
+        self.env.flush_all()
+
+        def measured(definition):
+            before = self.env.cr.sql_log_count
+            values = definition._measure(D(2026, 11, 1), D(2026, 11, 30))
+            return values, self.env.cr.sql_log_count - before
+
+        values, ratio_queries = measured(ratio)
+        self.assertEqual(values[self.emp_worker.id], 100.0)
+        self.assertEqual(values[self.emp_colleague.id], 0.0)
+        self.assertNotIn(self.emp_frontline.id, values, "no denominator, no value")
+        counts, plain_queries = measured(plain)
+        self.assertEqual(counts[self.emp_worker.id], 2)
+        self.assertEqual(counts[self.emp_frontline.id], 1)
+        self.assertNotIn(self.emp_colleague.id, counts)
+        self.assertEqual(ratio_queries, plain_queries, "numerator and denominator in one query")
