@@ -4,6 +4,7 @@ import pytz
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic import attendance as attendance_logic
 from ..logic import sync
@@ -27,8 +28,15 @@ class HrAttendance(models.Model):
             ("employee_id.company_id", "=", company.id),
         ]
         if metric in ("worked_hours", "overtime_hours"):
-            rows = Attendance._read_group(domain, ["employee_id"], [f"{metric}:sum"])
-            return {employee.id: hours for employee, hours in rows}
+            # _read_group's query, without building a record per employee
+            query = Attendance._search(domain)
+            if query.is_empty():
+                return {}
+            employee = Attendance._field_to_sql(Attendance._table, "employee_id", query)
+            hours = Attendance._field_to_sql(Attendance._table, metric, query)
+            query.groupby = employee
+            rows = self.env.execute_query(query.select(employee, SQL("SUM(%s)", hours)))
+            return {employee_id: total or 0.0 for employee_id, total in rows}
         firsts = Attendance._read_group(domain, ["employee_id", "date:day"], ["check_in:min"])
         first_checkins = {}
         for employee, day, check_in in firsts:
