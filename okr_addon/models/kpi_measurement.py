@@ -238,21 +238,24 @@ class KpiMeasurement(models.Model):
         return [row_id for (row_id,) in self.env.cr.fetchall()]
 
     def _targets_of_employees(self, definition, date, employee_ids):
-        """Employee targets of ``definition`` whose dates hold ``date`` (one search)."""
+        """Employee targets of ``definition`` whose dates hold ``date`` (one query; the
+        employees go as one array, not one parameter each)."""
+        Target = self.env["kpi.target"].sudo()
         if not employee_ids:
-            return self.env["kpi.target"].sudo()
-        return (
-            self.env["kpi.target"]
-            .sudo()
-            .search(
-                [
-                    ("definition_id", "=", definition.id),
-                    ("employee_id", "in", employee_ids),
-                    ("date_from", "<=", date),
-                    ("date_to", ">=", date),
-                ]
+            return Target
+        Target.flush_model(["definition_id", "employee_id", "date_from", "date_to"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM kpi_target
+                   WHERE definition_id = %s AND date_from <= %s AND date_to >= %s
+                     AND employee_id = ANY(%s)""",
+                definition.id,
+                date,
+                date,
+                list(employee_ids),
             )
         )
+        return Target.browse([target_id for (target_id,) in self.env.cr.fetchall()])
 
     @api.model
     def _okr_connector_import(self, connector, entries):
