@@ -329,6 +329,16 @@ class TestKpiRefreshSetBased(KpiRefreshCase):
             self._attend(employee, DT(2026, 11, 3, 8), 2)
         changed, touched = refresh_queries()
         self.assertEqual(touched, rows, "every value moved, updated in place")
+        for employee in employees:
+            self._attend(employee, DT(2026, 11, 4, 8), 1)
+        before = rows.mapped("value")  # now in the ORM's cache
+        self.hours.action_refresh(D(2026, 11, 15))
+        self.assertEqual(
+            rows.mapped("value"),
+            [self._hours(employee) for employee in rows.employee_id],
+            "records read before the refresh show the new values",
+        )
+        self.assertNotEqual(rows.mapped("value"), before)
         self.assertLessEqual(unchanged, 12)
         self.assertLessEqual(changed, unchanged + 12, "a few statements, not one per row")
 
