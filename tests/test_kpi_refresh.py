@@ -1,7 +1,7 @@
 import datetime
 
 from odoo.addons.okr_addon.okr_addon.logic import kpi as kpi_logic
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .test_kpi import KpiCase
@@ -276,10 +276,10 @@ class TestKpiRefreshSetBased(KpiRefreshCase):
         refresher = new_test_user(
             self.env, "kpi_refresher", groups="base.group_user,okr_addon.group_okr_admin"
         )
-        values = self.hours._measure(self.NOV, D(2026, 11, 30))
-        self.env["kpi.measurement"].with_user(refresher)._replace_automatic(
-            self.hours, self.NOV, values
-        )
+        # an OKR administrator (no access to Odoo's model and field records) refreshes
+        self.hours.with_user(refresher).action_refresh(D(2026, 11, 15))
+        with self.assertRaises(AccessError):
+            self.hours.with_user(self.user_worker).action_refresh(D(2026, 11, 15))
         rows = self._automatic(self.hours, self.emp_worker | self.emp_colleague)
         self.assertEqual(len(rows), 2)
         for row in rows:
