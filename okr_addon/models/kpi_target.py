@@ -299,7 +299,8 @@ class KpiTarget(models.Model):
             int(i) for path in targets.mapped("parent_path") for i in path.split("/") if i
         }
         targets |= targets.browse(ancestor_ids)
-        leaves = targets.filtered(lambda t: not t._rollup_children())
+        parent_ids = targets._rollup_parent_ids()
+        leaves = targets.browse([i for i in targets.ids if i not in parent_ids])
         leaves._store_actuals(leaves._measured_actuals())
         parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
         for parent in parents:
@@ -309,6 +310,20 @@ class KpiTarget(models.Model):
                 parent.definition_id.aggregation,
             )
             parent._store_actuals({parent.id: actual})
+
+    def _rollup_parent_ids(self):
+        """Ids of these targets that roll up children of their own KPI (one query)."""
+        self.flush_model(["parent_id", "definition_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT parent.id FROM kpi_target parent
+                   JOIN kpi_target child
+                     ON child.parent_id = parent.id AND child.definition_id = parent.definition_id
+                   WHERE parent.id = ANY(%s)""",
+                self.ids,
+            )
+        )
+        return {parent_id for (parent_id,) in self.env.cr.fetchall()}
 
     def _store_actuals(self, actuals):
         """Store {target id: actual, or None when nothing was measured} on these targets.
@@ -350,29 +365,33 @@ class KpiTarget(models.Model):
         """{target id: actual} from measurements, one grouped query for all targets."""
         if not self:
             return {}
-        rows = (
-            self.env["kpi.measurement"]
-            .sudo()
-            ._read_group(
-                [
-                    ("definition_id", "in", self.definition_id.ids),
-                    ("date", ">=", min(self.mapped("date_from"))),
-                    ("date", "<=", max(self.mapped("date_to"))),
-                    "|",
-                    ("employee_id", "in", self.employee_id.ids),
-                    "&",
-                    ("employee_id", "=", False),
-                    ("department_id", "in", self.department_id.ids),
-                ],
-                ["definition_id", "employee_id", "department_id", "date:day"],
-                ["value:sum", "__count"],
-                order="date:day",
+        self.env["kpi.measurement"].flush_model(
+            ["definition_id", "employee_id", "department_id", "date", "value"]
+        )
+        # _read_group's query, with the ids as arrays and no record per group
+        self.env.cr.execute(
+            SQL(
+                """SELECT definition_id, employee_id, department_id, date, SUM(value), COUNT(*)
+                   FROM kpi_measurement
+                   WHERE definition_id = ANY(%(definitions)s)
+                     AND date >= %(start)s AND date <= %(end)s
+                     AND (employee_id = ANY(%(employees)s)
+                          OR (employee_id IS NULL AND department_id = ANY(%(departments)s)))
+                   GROUP BY definition_id, employee_id, department_id, date
+                   ORDER BY date""",
+                definitions=self.definition_id.ids,
+                start=min(self.mapped("date_from")),
+                end=max(self.mapped("date_to")),
+                employees=self.employee_id.ids,
+                departments=self.department_id.ids,
             )
         )
+        rows = self.env.cr.fetchall()
+        aggregation = {definition.id: definition.aggregation for definition in self.definition_id}
         series = {}
-        for definition, employee, department, day, total, count in rows:
-            key = (definition.id, employee.id, department.id if not employee else False)
-            daily = total if definition.aggregation == "sum" else total / count
+        for definition_id, employee_id, department_id, day, total, count in rows:
+            key = (definition_id, employee_id or False, False if employee_id else department_id)
+            daily = total if aggregation[definition_id] == "sum" else total / count
             series.setdefault(key, []).append((day, daily))
         actuals = {}
         for target in self:
