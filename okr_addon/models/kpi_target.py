@@ -287,9 +287,6 @@ class KpiTarget(models.Model):
     # ------------------------------------------------------------------
     # Actuals
     # ------------------------------------------------------------------
-    def _rollup_children(self):
-        return self.child_ids.filtered(lambda c: c.definition_id == self.definition_id)
-
     def _recompute_actuals(self):
         """Recompute the actuals of these targets and of every target above them."""
         if not self:
@@ -303,11 +300,17 @@ class KpiTarget(models.Model):
         leaves = targets.browse([i for i in targets.ids if i not in parent_ids])
         leaves._store_actuals(leaves._measured_actuals())
         parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
-        for parent in parents:
-            children = parent._rollup_children()
+        for parent in parents:  # deepest first: a parent reads its children's new actuals
+            self.env.cr.execute(
+                SQL(
+                    """SELECT CASE WHEN has_actual THEN actual END FROM kpi_target
+                       WHERE parent_id = %s AND definition_id = %s ORDER BY id""",
+                    parent.id,
+                    parent.definition_id.id,
+                )
+            )
             actual = kpi_logic.roll_up(
-                [c.actual if c.has_actual else None for c in children],
-                parent.definition_id.aggregation,
+                [value for (value,) in self.env.cr.fetchall()], parent.definition_id.aggregation
             )
             parent._store_actuals({parent.id: actual})
 
@@ -332,17 +335,20 @@ class KpiTarget(models.Model):
         number; their completion, score and the key results they feed are then
         recomputed like after an ORM write (``modified``).
         """
+        self.flush_model(["actual", "has_actual"])
+        self.env.cr.execute(
+            SQL("SELECT id, actual, has_actual FROM kpi_target WHERE id = ANY(%s)", self.ids)
+        )
         moved = {}
-        for target in self:
-            value = actuals.get(target.id)
+        for target_id, current, has_actual in self.env.cr.fetchall():
+            value = actuals.get(target_id)
             if value is None:
-                if target.has_actual:
-                    moved[target.id] = (0.0, False)
-            elif not target.has_actual or abs(target.actual - value) > 1e-9:
-                moved[target.id] = (value, True)
+                if has_actual:
+                    moved[target_id] = (0.0, False)
+            elif not has_actual or abs((current or 0.0) - value) > 1e-9:
+                moved[target_id] = (value, True)
         if not moved:
             return
-        self.flush_model(["actual", "has_actual"])
         self.env.cr.execute(
             SQL(
                 """UPDATE kpi_target AS t
@@ -365,6 +371,17 @@ class KpiTarget(models.Model):
         """{target id: actual} from measurements, one grouped query for all targets."""
         if not self:
             return {}
+        self.flush_model(
+            ["definition_id", "level", "employee_id", "department_id", "date_from", "date_to"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, definition_id, level, employee_id, department_id, date_from, date_to
+                   FROM kpi_target WHERE id = ANY(%s)""",
+                self.ids,
+            )
+        )
+        targets = self.env.cr.fetchall()
         self.env["kpi.measurement"].flush_model(
             ["definition_id", "employee_id", "department_id", "date", "value"]
         )
@@ -379,11 +396,11 @@ class KpiTarget(models.Model):
                           OR (employee_id IS NULL AND department_id = ANY(%(departments)s)))
                    GROUP BY definition_id, employee_id, department_id, date
                    ORDER BY date""",
-                definitions=self.definition_id.ids,
-                start=min(self.mapped("date_from")),
-                end=max(self.mapped("date_to")),
-                employees=self.employee_id.ids,
-                departments=self.department_id.ids,
+                definitions=list({row[1] for row in targets}),
+                start=min(row[5] for row in targets),
+                end=max(row[6] for row in targets),
+                employees=list({row[3] for row in targets if row[3]}),
+                departments=list({row[4] for row in targets if row[4]}),
             )
         )
         rows = self.env.cr.fetchall()
@@ -394,18 +411,14 @@ class KpiTarget(models.Model):
             daily = total if aggregation[definition_id] == "sum" else total / count
             series.setdefault(key, []).append((day, daily))
         actuals = {}
-        for target in self:
+        for target_id, definition_id, level, employee_id, department_id, start, end in targets:
             key = (
-                target.definition_id.id,
-                target.employee_id.id if target.level == "employee" else False,
-                target.department_id.id if target.level == "department" else False,
+                definition_id,
+                (employee_id or False) if level == "employee" else False,
+                (department_id or False) if level == "department" else False,
             )
-            values = [
-                value
-                for day, value in series.get(key, [])
-                if target.date_from <= day <= target.date_to
-            ]
-            actuals[target.id] = kpi_logic.aggregate(values, target.definition_id.aggregation)
+            values = [value for day, value in series.get(key, []) if start <= day <= end]
+            actuals[target_id] = kpi_logic.aggregate(values, aggregation[definition_id])
         return actuals
 
     def action_recompute(self):
