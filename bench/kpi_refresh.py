@@ -54,6 +54,7 @@ class Settings:
     gamification_batch_kpis: int = 1  # KPIs also measured in gamification's batch mode
     profile: bool = False  # print cProfile summaries of each okr refresh (slows them down)
     orm_employees: bool = False  # create employees with the ORM instead of SQL copies
+    targets: bool = False  # month targets for every employee on the first KPI
 
     @classmethod
     def from_env(cls):
@@ -72,6 +73,7 @@ class Settings:
             gamification_batch_kpis=int(os.environ.get("OKR_BENCH_GAMIFICATION_BATCH_KPIS", "1")),
             profile=os.environ.get("OKR_BENCH_PROFILE", "0") not in ("", "0"),
             orm_employees=os.environ.get("OKR_BENCH_ORM_EMPLOYEES", "0") not in ("", "0"),
+            targets=os.environ.get("OKR_BENCH_TARGETS", "0") not in ("", "0"),
         )
 
     @property
@@ -282,11 +284,12 @@ class Bench:
         seconds, _ = self.timed(self._create_employees, env)
         how = "batched ORM create" if self.s.orm_employees else "1 ORM create + SQL copies"
         say(f"  {len(self.employee_ids)} employees ({how}): {seconds:.1f} s")
-        seconds, _ = self.timed(self._create_users, env)
-        say(
-            f"  {len(self.user_ids)} portal users linked to them (batched ORM create): "
-            f"{seconds:.1f} s"
-        )
+        if self.s.gamification_runs:  # only gamification measures users
+            seconds, _ = self.timed(self._create_users, env)
+            say(
+                f"  {len(self.user_ids)} portal users linked to them (batched ORM create): "
+                f"{seconds:.1f} s"
+            )
         seconds, _ = self.timed(self._create_attendances, env)
         say(f"  {self.counts['attendances']} attendances (INSERT … SELECT): {seconds:.1f} s")
         seconds, _ = self.timed(self._create_expenses, env)
@@ -577,6 +580,78 @@ class Bench:
             kpi.record = self.env["kpi.definition"].create(vals)
         self.cr.commit()
 
+    def create_targets(self):
+        """OKR_BENCH_TARGETS=1: a month target for every generated employee on the first
+        KPI, cascaded from one target per department (batched ORM create), so that
+        refreshes also move targets' actuals, completions, scores and roll-ups."""
+        kpi = KPIS[0]
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+        env = self.env(context=dict(self.env.context, **quiet))
+        self.cr.execute(
+            """SELECT e.id, v.department_id FROM hr_employee e
+               JOIN hr_version v ON v.id = e.current_version_id
+               WHERE e.id = ANY(%s) ORDER BY e.id""",
+            [self.employee_ids],
+        )
+        members = {}
+        for employee_id, department_id in self.cr.fetchall():
+            members.setdefault(department_id, []).append(employee_id)
+        common = {
+            "definition_id": kpi.record.id,
+            "date_from": self.s.month,
+            "date_to": self.s.month_end,
+        }
+        Target = env["kpi.target"]
+        parents = Target.create(
+            [
+                {
+                    **common,
+                    "level": "department",
+                    "department_id": department,
+                    "target": 160.0 * len(ids),
+                }
+                for department, ids in members.items()
+            ]
+        )
+        parent_of = dict(zip(members, parents.ids, strict=True))
+        vals = [
+            {
+                **common,
+                "level": "employee",
+                "employee_id": employee_id,
+                "department_id": department,
+                "parent_id": parent_of[department],
+                "target": 160.0,
+            }
+            for department, ids in members.items()
+            for employee_id in ids
+        ]
+        for batch in chunks(vals):
+            Target.create(batch)
+            env.flush_all()
+            self.cr.commit()
+            env.invalidate_all()
+        return len(parents), len(vals)
+
+    def target_mismatches(self, values):
+        """(employee targets whose actual differs from the SQL floor, department targets
+        whose actual is not the sum of their children's) on the first KPI."""
+        kpi = KPIS[0]
+        self.cr.execute(
+            """SELECT employee_id, actual FROM kpi_target
+               WHERE definition_id = %s AND level = 'employee' AND has_actual""",
+            [kpi.record.id],
+        )
+        employees = self.mismatches(values[kpi.code], dict(self.cr.fetchall()))
+        self.cr.execute(
+            """SELECT count(*) FROM kpi_target p
+               WHERE p.definition_id = %s AND p.level = 'department'
+                 AND abs(p.actual - (SELECT coalesce(sum(c.actual), 0) FROM kpi_target c
+                                     WHERE c.parent_id = p.id AND c.has_actual)) > 1e-6""",
+            [kpi.record.id],
+        )
+        return employees, self.cr.fetchone()[0]
+
     def measurements(self):
         """{id: (definition_id, employee_id, value, write_date)} of the benchmark's rows."""
         self.cr.execute(
@@ -630,6 +705,35 @@ class Bench:
             total += seconds
         self.cr.commit()
         return total, values
+
+    def write_floor(self):
+        """The same rows written by raw SQL: the bench's measurements are deleted, then
+        each KPI's GROUP BY feeds one INSERT … SELECT into kpi_measurement (with the
+        employee's department, as okr_addon stores it) and is committed, like a first
+        refresh; returns (seconds, rows)."""
+        definitions = [kpi.record.id for kpi in KPIS]
+        self.cr.execute("DELETE FROM kpi_measurement WHERE definition_id = ANY(%s)", [definitions])
+        self.cr.commit()
+        params = {"start": self.s.month, "end": self.s.month_end, "company": self.company.id}
+        total, rows = 0.0, 0
+        for kpi in KPIS:
+            start = time.perf_counter()
+            self.cr.execute(
+                f"""INSERT INTO kpi_measurement (definition_id, employee_id, department_id,
+                        company_id, date, value, source, create_uid, create_date, write_uid,
+                        write_date)
+                    SELECT %(definition)s, f.employee_id, v.department_id, %(company)s,
+                           %(start)s, f.value, %(source)s, 1, now(), 1, now()
+                    FROM ({kpi.floor_sql}) AS f(employee_id, value)
+                    JOIN hr_employee e ON e.id = f.employee_id
+                    LEFT JOIN hr_version v ON v.id = e.current_version_id""",
+                {**params, "definition": kpi.record.id, "source": kpi.record.source},
+            )
+            rows += self.cr.rowcount
+            self.cr.commit()
+            kpi.timings["sqlW"] = time.perf_counter() - start
+            total += kpi.timings["sqlW"]
+        return total, rows
 
     @staticmethod
     def mismatches(expected, actual, default=None):
@@ -773,6 +877,24 @@ def print_table(rows):
             say("  ".join("-" * width for width in widths))
 
 
+def setup_targets(bench):
+    seconds, (parents, children) = bench.timed(bench.create_targets)
+    say(
+        f"  {children} employee targets under {parents} department targets on "
+        f"{KPIS[0].code} (batched ORM create): {seconds:.1f} s"
+    )
+
+
+def final_checks(bench, r, values_c):
+    """Targets against the SQL floor (OKR_BENCH_TARGETS=1), then the SQL write floor."""
+    if bench.s.targets:
+        r["targets_bad"] = bench.target_mismatches(values_c)
+        say(f"  targets vs SQL floor after run 3 (employees, roll-ups): {r['targets_bad']}")
+    say("== SQL floor writing the rows: delete them, one INSERT … SELECT per KPI")
+    r["write_floor"], r["write_rows"] = bench.write_floor()
+    say(f"  {r['write_rows']} rows in {r['write_floor']:.3f} s")
+
+
 def measure(bench, cr):
     """Every timed phase, in order, on the same data; returns the numbers to report."""
     settings = bench.s
@@ -783,6 +905,8 @@ def measure(bench, cr):
     r["generation"] = time.perf_counter() - start
     r["attendances"], r["expenses"] = bench.counts["attendances"], bench.counts["expenses"]
     bench.create_definitions()
+    if settings.targets:
+        setup_targets(bench)
 
     day = settings.month + datetime.timedelta(days=14)
     say(f"== okr_addon and SQL floor, month {r['month']} (refresh day {day})")
@@ -832,6 +956,7 @@ def measure(bench, cr):
     r["okr3_mismatch"] = sum(
         bench.mismatches(values_c[k.code], bench.stored_values(k)) for k in KPIS
     )
+    final_checks(bench, r, values_c)
     return r
 
 
@@ -851,6 +976,16 @@ def report(bench, r):
     say("")
     rows = [("measure", "seconds", "rows", "ratio", "target", "met")]
     rows.append(("SQL floor: 5 GROUP BY (best of 2)", f"{r['floor']:.3f}", r["values"], "", "", ""))
+    rows.append(
+        (
+            "SQL floor writing the rows: 5 INSERT … SELECT",
+            f"{r['write_floor']:.3f}",
+            f"{r['write_rows']} (after new data)",
+            "",
+            "",
+            "",
+        )
+    )
     labels = {1: "creates the rows", 2: "nothing changed", 3: "after new data"}
     for run in (1, 2, 3):
         floor = r["floor3"] if run == 3 else r["floor"]
@@ -875,6 +1010,17 @@ def report(bench, r):
                 yes_no(ratio_ <= 2),
             )
         )
+        if run == 1:
+            rows.append(
+                (
+                    "  okr refresh 1 / SQL floor writing the rows",
+                    "",
+                    "",
+                    f"{ratio(r['okr1'], r['write_floor']):.1f}x",
+                    "",
+                    "",
+                )
+            )
     for (mode, run), seconds in r["gam"].items():
         kpis = [k for k in KPIS if mode in k.goal_definitions]
         okr = sum(k.timings[f"okr{run}"] for k in kpis)
@@ -911,6 +1057,12 @@ def report(bench, r):
         f"okr_addon's stored values vs SQL floor, all {r['values']} (employee, KPI) values: "
         f"mismatches = {r['okr_mismatch']}; after new data: mismatches = {r['okr3_mismatch']}"
     )
+    if "targets_bad" in r:
+        say(
+            f"{KPIS[0].code} targets after new data: employee actuals vs SQL floor mismatches"
+            f" = {r['targets_bad'][0]}; department roll-ups not equal to the sum of their"
+            f" employees = {r['targets_bad'][1]}"
+        )
     for mode, bad in r["gam_mismatch"].items():
         say(f"gamification {mode}-mode goal values vs SQL floor: mismatches = {bad}")
     say("")

@@ -9,11 +9,14 @@
 #   OKR_BENCH_EMPLOYEES=10000         employees (and gamification users)
 #   OKR_BENCH_ROWS=1000000            source rows, half attendances, half expenses
 #   OKR_BENCH_MONTH=YYYY-MM           measured month (default: last month)
-#   OKR_BENCH_GAMIFICATION_RUNS=2     per-user-mode update_goal runs (0: skip gamification)
+#   OKR_BENCH_GAMIFICATION_RUNS=2     per-user-mode update_goal runs (0: skip gamification
+#                                     and the users it needs: quick okr-only runs)
 #   OKR_BENCH_GAMIFICATION_BATCH_KPIS=1  KPIs also timed in gamification's batch mode
 #                                     (O(users x groups) in Odoo 19: ~2 min per KPI at 10k)
 #   OKR_BENCH_ORM_EMPLOYEES=1         create employees with batched ORM create() calls
 #                                     (20-55 ms each) instead of SQL copies of one
+#   OKR_BENCH_TARGETS=1               also a month target per employee (under one per
+#                                     department) on the first KPI: refreshes move them
 #   OKR_BENCH_PROFILE=1               print cProfile summaries of each okr refresh
 #   OKR_BENCH_KEEP=1                  keep the database
 #   OKR_BENCH_DB=okr_bench_…          database name (must start with okr_bench)

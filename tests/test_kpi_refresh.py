@@ -1,7 +1,8 @@
 import datetime
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.addons.okr_addon.okr_addon.logic import kpi as kpi_logic
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .test_kpi import KpiCase
 
@@ -9,8 +10,7 @@ D = datetime.date
 DT = datetime.datetime
 
 
-@tagged("post_install", "-at_install")
-class TestKpiRefresh(KpiCase):
+class KpiRefreshCase(KpiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -56,6 +56,9 @@ class TestKpiRefresh(KpiCase):
             .mapped("worked_hours")
         )
 
+
+@tagged("post_install", "-at_install")
+class TestKpiRefresh(KpiRefreshCase):
     def test_refresh_is_idempotent_and_replaces_its_own_rows(self):
         self._attend(self.emp_worker, DT(2026, 11, 2, 8), 8)
         self._attend(self.emp_worker, DT(2026, 11, 3, 8), 9)
@@ -199,3 +202,226 @@ class TestKpiRefresh(KpiCase):
         self.assertEqual(len(worked), 4)
         self.assertAlmostEqual(hours[self.emp_worker.id], sum(worked.mapped("worked_hours")))
         self.assertGreater(hours[self.emp_worker.id], 30)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiRefreshSetBased(KpiRefreshCase):
+    """The refresh writes its rows with a few set-based statements: what the ORM
+    guaranteed must still hold (targets, key results, other sources, companies)."""
+
+    NOV = D(2026, 11, 1)
+
+    def _automatic(self, definition, employees=None):
+        domain = [("definition_id", "=", definition.id), ("source", "=", definition.source)]
+        if employees is not None:
+            domain.append(("employee_id", "in", employees.ids))
+        return self.env["kpi.measurement"].search(domain, order="employee_id, id")
+
+    def test_targets_key_results_and_other_sources_follow(self):
+        self._attend(self.emp_worker, DT(2026, 11, 2, 8), 8)
+        self._attend(self.emp_colleague, DT(2026, 11, 2, 8), 6)
+        # the department target rolls its two employees' targets up (sum KPI)
+        team = self._target(
+            self.hours, level="department", department_id=self.department.id, target=300
+        )
+        worker_target, colleague_target = (
+            self._target(self.hours, employee, target=150, parent_id=team.id)
+            for employee in (self.emp_worker, self.emp_colleague)
+        )
+        objective = self._objective(
+            self.emp_worker,
+            krs=[{"name": "Hours", "start_value": 0, "target_value": 150, "direction": "increase"}],
+        )
+        kr = objective.key_result_ids
+        kr.kpi_target_id = worker_target
+        # a typed-in value on the same KPI, employee and date is not the refresh's to touch
+        manual = self._measure(self.hours, self.emp_worker, self.NOV, 1.0)
+
+        self.hours.action_refresh(D(2026, 11, 15))
+        first = self._hours(self.emp_worker)
+        self.assertEqual(worker_target.actual, first + 1.0, "automatic + manual value")
+        self.assertTrue(worker_target.has_actual)
+        self.assertAlmostEqual(worker_target.completion, (first + 1.0) / 150)
+        self.assertEqual(colleague_target.actual, self._hours(self.emp_colleague))
+        self.assertEqual(team.actual, worker_target.actual + colleague_target.actual)
+        self.assertEqual(kr.current_value, first + 1.0)
+
+        # new hours for the worker, the colleague's attendance disappears
+        self._attend(self.emp_worker, DT(2026, 11, 3, 8), 9)
+        self.env["hr.attendance"].search([("employee_id", "=", self.emp_colleague.id)]).unlink()
+        self.hours.action_refresh(D(2026, 11, 15))
+        second = self._hours(self.emp_worker)
+        self.assertGreater(second, first)
+        self.assertEqual(
+            {(m.employee_id, m.source, m.value) for m in self._values(self.hours)},
+            {(self.emp_worker, "odoo", second), (self.emp_worker, "manual", 1.0)},
+            "worker updated, colleague's automatic row gone, manual row kept",
+        )
+        self.assertEqual(manual.value, 1.0)
+        self.assertEqual(manual.source, "manual")
+        self.assertEqual(worker_target.actual, second + 1.0)
+        self.assertAlmostEqual(
+            worker_target.score,
+            kpi_logic.score(second + 1.0, 150, "higher_better", floor=worker_target.floor),
+        )
+        self.assertFalse(colleague_target.has_actual, "nothing measured any more")
+        self.assertEqual(colleague_target.actual, 0.0)
+        self.assertEqual(team.actual, second + 1.0)
+        self.assertEqual(kr.current_value, second + 1.0)
+        self.assertAlmostEqual(objective.progress, (second + 1.0) / 150)
+
+    def test_rows_look_like_orm_rows_and_are_never_duplicated(self):
+        self._attend(self.emp_worker, DT(2026, 11, 2, 8), 8)
+        self._attend(self.emp_colleague, DT(2026, 11, 2, 8), 6)
+        refresher = new_test_user(
+            self.env, "kpi_refresher", groups="base.group_user,okr_addon.group_okr_admin"
+        )
+        # an OKR administrator (no access to Odoo's model and field records) refreshes
+        self.hours.with_user(refresher).action_refresh(D(2026, 11, 15))
+        with self.assertRaises(AccessError):
+            self.hours.with_user(self.user_worker).action_refresh(D(2026, 11, 15))
+        rows = self._automatic(self.hours, self.emp_worker | self.emp_colleague)
+        self.assertEqual(len(rows), 2)
+        for row in rows:
+            self.assertEqual(row.company_id, self.company)
+            self.assertEqual(row.department_id, self.department)
+            self.assertEqual(row.date, self.NOV)
+            self.assertEqual(row.create_uid, refresher)
+            self.assertEqual(row.write_uid, refresher)
+            self.assertTrue(row.create_date)
+        # an extra automatic row for the worker (as left by an older version under
+        # another department) is removed, not kept next to the refreshed one
+        self.env.cr.execute(
+            """INSERT INTO kpi_measurement (definition_id, employee_id, company_id, date,
+                   value, source)
+               VALUES (%s, %s, %s, %s, 99, 'odoo')""",
+            [self.hours.id, self.emp_worker.id, self.company.id, self.NOV],
+        )
+        self.hours.action_refresh(D(2026, 11, 15))
+        self.hours.action_refresh(D(2026, 11, 15))
+        again = self._automatic(self.hours, self.emp_worker | self.emp_colleague)
+        self.assertEqual(again, rows, "one row per employee, the same rows as before")
+        self.assertEqual(again.mapped("value"), [self._hours(e) for e in again.employee_id])
+
+    def test_second_run_changes_nothing_and_counts_no_queries_per_employee(self):
+        employees = self.env["hr.employee"].create([{"name": f"C{i}"} for i in range(30)])
+        for number, employee in enumerate(employees):
+            self._attend(employee, DT(2026, 11, 2, 8), 4 + number % 5)
+        self.hours.action_refresh(D(2026, 11, 15))
+        rows = self._automatic(self.hours, employees)
+        self.assertEqual(len(rows), 30)
+        stamps = rows.mapped("write_date")
+
+        def refresh_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            touched = self.env["kpi.measurement"]._replace_automatic(
+                self.hours, self.NOV, self.hours._measure(self.NOV, D(2026, 11, 30))
+            )
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before, touched
+
+        unchanged, touched = refresh_queries()
+        self.assertFalse(touched, "nothing changed, nothing written")
+        self.assertEqual(self._automatic(self.hours, employees).mapped("write_date"), stamps)
+        for employee in employees:
+            self._attend(employee, DT(2026, 11, 3, 8), 2)
+        changed, touched = refresh_queries()
+        self.assertEqual(touched, rows, "every value moved, updated in place")
+        for employee in employees:
+            self._attend(employee, DT(2026, 11, 4, 8), 1)
+        before = rows.mapped("value")  # now in the ORM's cache
+        self.hours.action_refresh(D(2026, 11, 15))
+        self.assertEqual(
+            rows.mapped("value"),
+            [self._hours(employee) for employee in rows.employee_id],
+            "records read before the refresh show the new values",
+        )
+        self.assertNotEqual(rows.mapped("value"), before)
+        self.assertLessEqual(unchanged, 12)
+        self.assertLessEqual(changed, unchanged + 12, "a few statements, not one per row")
+
+    def test_each_company_keeps_its_own_rows(self):
+        factory = self.env["res.company"].create({"name": "Second Plant"})
+        hall = self.env["hr.department"].create({"name": "Hall", "company_id": factory.id})
+        welder = self.env["hr.employee"].create(
+            {"name": "Welder", "company_id": factory.id, "department_id": hall.id}
+        )
+        hours_here, hours_there = self.env["kpi.definition"].create(
+            [
+                {
+                    "name": "Hours worked",
+                    "code": "ATT_HOURS",
+                    "source": "attendance",
+                    "attendance_metric": "worked_hours",
+                    "company_id": company.id,
+                }
+                for company in (self.company, factory)
+            ]
+        )
+        self._attend(self.emp_worker, DT(2026, 11, 2, 8), 8)
+        self._attend(welder, DT(2026, 11, 2, 8), 10)
+        target = self._target(hours_there, welder, company_id=factory.id, target=100)
+        (hours_here | hours_there).action_refresh(D(2026, 11, 15))
+        here = self._automatic(hours_here)
+        there = self._automatic(hours_there)
+        self.assertIn(self.emp_worker, here.employee_id)
+        self.assertNotIn(welder, here.employee_id)
+        self.assertEqual(there.employee_id, welder)
+        self.assertEqual(there.company_id, factory)
+        self.assertEqual(there.department_id, hall)
+        self.assertEqual(here.company_id, self.company)
+        self.assertEqual(target.actual, there.value)
+        self.assertGreater(target.actual, 8)
+
+    def test_ratio_is_one_grouped_query_with_each_measure_filtered(self):
+        def count_on(domain, denominator_domain=None):
+            vals = {
+                "name": "Later days",
+                "code": f"LATER{len(domain)}{bool(denominator_domain)}",
+                "source": "odoo",
+                "model_id": self.attendance_model.id,
+                "date_field_id": self.fields_of("hr.attendance", "check_in").id,
+                "domain": domain,
+                "value_aggregate": "count",
+            }
+            if denominator_domain:
+                vals.update(
+                    is_ratio=True,
+                    denominator_domain=denominator_domain,
+                    denominator_aggregate="count",
+                    ratio_factor=100,
+                )
+            return self.env["kpi.definition"].create(vals)
+
+        for employee, days in (
+            (self.emp_worker, (2, 3, 4)),
+            (self.emp_colleague, (2,)),
+            (self.emp_frontline, (5,)),
+        ):
+            for day in days:
+                self._attend(employee, DT(2026, 11, day, 7), 8)
+        # from the 3rd / before the 4th: the worker 2 of 2, the colleague 0 of 1, and
+        # nothing for Li Si, who has no attendance before the 4th
+        ratio = count_on(
+            "[('check_in', '>=', '2026-11-03 00:00:00')]",
+            "[('check_in', '<', '2026-11-04 00:00:00')]",
+        )
+        plain = count_on("[('check_in', '>=', '2026-11-03 00:00:00')]")
+        self.env.flush_all()
+
+        def measured(definition):
+            before = self.env.cr.sql_log_count
+            values = definition._measure(D(2026, 11, 1), D(2026, 11, 30))
+            return values, self.env.cr.sql_log_count - before
+
+        values, ratio_queries = measured(ratio)
+        self.assertEqual(values[self.emp_worker.id], 100.0)
+        self.assertEqual(values[self.emp_colleague.id], 0.0)
+        self.assertNotIn(self.emp_frontline.id, values, "no denominator, no value")
+        counts, plain_queries = measured(plain)
+        self.assertEqual(counts[self.emp_worker.id], 2)
+        self.assertEqual(counts[self.emp_frontline.id], 1)
+        self.assertNotIn(self.emp_colleague.id, counts)
+        self.assertEqual(ratio_queries, plain_queries, "numerator and denominator in one query")

@@ -5,6 +5,7 @@ import pytz
 
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.date_utils import sum_intervals
 from odoo.tools.intervals import Intervals
 
@@ -140,8 +141,15 @@ class HrAttendance(models.Model):
         if employees is not None:
             domain.append(("employee_id", "in", employees.ids))
         if metric in ("worked_hours", "overtime_hours"):
-            rows = Attendance._read_group(domain, ["employee_id"], [f"{metric}:sum"])
-            return {employee.id: hours for employee, hours in rows}
+            # _read_group's query, without building a record per employee
+            query = Attendance._search(domain)
+            if query.is_empty():
+                return {}
+            employee = Attendance._field_to_sql(Attendance._table, "employee_id", query)
+            hours = Attendance._field_to_sql(Attendance._table, metric, query)
+            query.groupby = employee
+            rows = self.env.execute_query(query.select(employee, SQL("SUM(%s)", hours)))
+            return {employee_id: total or 0.0 for employee_id, total in rows}
         firsts = Attendance._read_group(domain, ["employee_id", "date:day"], ["check_in:min"])
         first_checkins = {}
         for employee, day, check_in in firsts:

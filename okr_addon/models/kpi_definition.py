@@ -3,6 +3,7 @@ import datetime
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from ..logic import kpi as kpi_logic
@@ -277,23 +278,51 @@ class KpiDefinition(models.Model):
     def _period_bounds(self, day):
         return periods.cycle_bounds(self.period_type, day)
 
-    def _query_values(self, domain_text, field, aggregate, date_from, date_to):
-        """{employee id: aggregate} over the period: one grouped query for everyone."""
+    def _grouped_values(self, date_from, date_to, measures):
+        """{employee id: (value, …)} of ``measures`` [(domain text, field, aggregate)]
+        over the period: ONE grouped query for everyone, whatever the number of
+        measures (each aggregate is filtered by its own domain), as
+        ``_read_group`` would build it but without a record per group.
+
+        An employee is only listed when at least one of their records matches one of
+        the measures; an aggregate none of their records matches is None.
+        """
         Model = self.env[self.model_name].sudo().with_company(self.company_id)
         date_field = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
             start = datetime.datetime.combine(date_from, datetime.time.min)
             end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
-            dates = Domain(date_field, ">=", start) & Domain(date_field, "<", end)
+            period = Domain(date_field, ">=", start) & Domain(date_field, "<", end)
         else:
-            dates = Domain(date_field, ">=", date_from) & Domain(date_field, "<=", date_to)
-        domain = self._parse_domain(domain_text, self.env._("Domain")) & dates
+            period = Domain(date_field, ">=", date_from) & Domain(date_field, "<=", date_to)
         if "company_id" in Model._fields:
-            domain &= Domain("company_id", "in", [self.company_id.id, False])
+            period &= Domain("company_id", "in", [self.company_id.id, False])
+        domains = [
+            self._parse_domain(text, label).optimize_full(Model) for text, label, _f, _a in measures
+        ]
+        query = Model._search(period & Domain.OR(domains))
+        if query.is_empty():
+            return {}
         path, via_user = self._group_path()
-        measure = "__count" if aggregate == "count" else f"{field.name}:{aggregate}"
-        rows = Model._read_group(domain, [path], [measure])
-        values = {record.id: value or 0.0 for record, value in rows if record}
+        group = Model._read_group_groupby(Model._table, path, query)
+        terms = []
+        for domain, (_text, _label, field, aggregate) in zip(domains, measures, strict=True):
+            expression = (
+                SQL("COUNT(*)")
+                if aggregate == "count"
+                else SQL(
+                    "%s(%s)",
+                    SQL(aggregate.upper()),
+                    Model._field_to_sql(Model._table, field.name, query),
+                )
+            )
+            if len(measures) > 1 and not domain.is_true():
+                condition = domain._to_sql(Model, Model._table, query)
+                expression = SQL("%s FILTER (WHERE %s)", expression, condition)
+            terms.append(expression)
+        query.groupby = group
+        rows = self.env.execute_query(query.select(group, *terms))
+        values = {row[0]: row[1:] for row in rows if row[0]}
         if via_user:
             values = self._user_values_to_employees(values)
         return values
@@ -310,23 +339,26 @@ class KpiDefinition(models.Model):
         return {employee.id: values[employee.user_id.id] for employee in employees}
 
     def _odoo_values(self, date_from, date_to):
-        values = self._query_values(
-            self.domain, self.value_field_id, self.value_aggregate, date_from, date_to
-        )
+        measures = [(self.domain, self.env._("Domain"), self.value_field_id, self.value_aggregate)]
+        if self.is_ratio:
+            measures.append(
+                (
+                    self.denominator_domain,
+                    self.env._("Denominator Domain"),
+                    self.denominator_field_id,
+                    self.denominator_aggregate,
+                )
+            )
+        grouped = self._grouped_values(date_from, date_to, measures)
         if not self.is_ratio:
-            return values
-        denominators = self._query_values(
-            self.denominator_domain,
-            self.denominator_field_id,
-            self.denominator_aggregate,
-            date_from,
-            date_to,
-        )
+            return {employee_id: value or 0.0 for employee_id, (value,) in grouped.items()}
         ratios = {}
-        for employee_id, denominator in denominators.items():
-            value = kpi_logic.ratio(values.get(employee_id, 0.0), denominator)
-            if value is not None:  # no denominator, no ratio: nothing is measured
-                ratios[employee_id] = value * (self.ratio_factor or 1.0)
+        for employee_id, (value, denominator) in grouped.items():
+            if denominator is None:
+                continue  # none of their records is in the denominator
+            ratio = kpi_logic.ratio(value or 0.0, denominator)
+            if ratio is not None:  # no denominator, no ratio: nothing is measured
+                ratios[employee_id] = ratio * (self.ratio_factor or 1.0)
         return ratios
 
     def _measure(self, date_from, date_to):
@@ -345,10 +377,14 @@ class KpiDefinition(models.Model):
         return {}
 
     def action_refresh(self, day=None):
-        """Recompute this period's automatic measurements; safe to run again."""
+        """Recompute this period's automatic measurements; safe to run again.
+
+        Whoever may edit the KPI may refresh it: its configuration (models and fields
+        of ``ir.model``) is read as superuser, the values are stamped with the user."""
+        self.check_access("write")
         day = day or fields.Date.context_today(self)
         Measurement = self.env["kpi.measurement"]
-        for definition in self.filtered(lambda d: d.source in ("odoo", "attendance")):
+        for definition in self.sudo().filtered(lambda d: d.source in ("odoo", "attendance")):
             date_from, date_to = definition._period_bounds(day)
             values = definition._measure(date_from, date_to)
             Measurement._replace_automatic(definition, date_from, values)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic import kpi as kpi_logic
 from ..logic import stats, trends
@@ -310,9 +311,6 @@ class KpiTarget(models.Model):
     # ------------------------------------------------------------------
     # Actuals
     # ------------------------------------------------------------------
-    def _rollup_children(self):
-        return self.child_ids.filtered(lambda c: c.definition_id == self.definition_id)
-
     def _recompute_actuals(self):
         """Recompute the actuals of these targets and of every target above them."""
         if not self:
@@ -322,80 +320,139 @@ class KpiTarget(models.Model):
             int(i) for path in targets.mapped("parent_path") for i in path.split("/") if i
         }
         targets |= targets.browse(ancestor_ids)
-        leaves = targets.filtered(lambda t: not t._rollup_children())
-        measured = leaves._measured_actuals()
-        for leaf in leaves:
-            leaf._set_actual(measured.get(leaf.id))
+        parent_ids = targets._rollup_parent_ids()
+        leaves = targets.browse([i for i in targets.ids if i not in parent_ids])
+        leaves._store_actuals(leaves._measured_actuals())
         parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
-        for parent in parents:
-            children = parent._rollup_children()
-            parent._set_actual(
-                kpi_logic.roll_up(
-                    [c.actual if c.has_actual else None for c in children],
-                    parent.definition_id.aggregation,
+        for parent in parents:  # deepest first: a parent reads its children's new actuals
+            self.env.cr.execute(
+                SQL(
+                    """SELECT CASE WHEN has_actual THEN actual END FROM kpi_target
+                       WHERE parent_id = %s AND definition_id = %s ORDER BY id""",
+                    parent.id,
+                    parent.definition_id.id,
                 )
             )
+            actual = kpi_logic.roll_up(
+                [value for (value,) in self.env.cr.fetchall()], parent.definition_id.aggregation
+            )
+            parent._store_actuals({parent.id: actual})
 
-    def _set_actual(self, value):
-        if value is None:
-            if self.has_actual:
-                self.write({"actual": 0.0, "has_actual": False})
-        elif not self.has_actual or abs(self.actual - value) > 1e-9:
-            self.write({"actual": value, "has_actual": True})
+    def _rollup_parent_ids(self):
+        """Ids of these targets that roll up children of their own KPI (one query)."""
+        self.flush_model(["parent_id", "definition_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT parent.id FROM kpi_target parent
+                   JOIN kpi_target child
+                     ON child.parent_id = parent.id AND child.definition_id = parent.definition_id
+                   WHERE parent.id = ANY(%s)""",
+                self.ids,
+            )
+        )
+        return {parent_id for (parent_id,) in self.env.cr.fetchall()}
+
+    def _store_actuals(self, actuals):
+        """Store {target id: actual, or None when nothing was measured} on these targets.
+
+        Only targets whose actual moves are written, in one UPDATE whatever their
+        number; their completion, score and the key results they feed are then
+        recomputed like after an ORM write (``modified``).
+        """
+        self.flush_model(["actual", "has_actual"])
+        self.env.cr.execute(
+            SQL("SELECT id, actual, has_actual FROM kpi_target WHERE id = ANY(%s)", self.ids)
+        )
+        moved = {}
+        for target_id, current, has_actual in self.env.cr.fetchall():
+            value = actuals.get(target_id)
+            if value is None:
+                if has_actual:
+                    moved[target_id] = (0.0, False)
+            elif not has_actual or abs((current or 0.0) - value) > 1e-9:
+                moved[target_id] = (value, True)
+        if not moved:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE kpi_target AS t
+                   SET actual = v.actual, has_actual = v.has_actual, write_uid = %s,
+                       write_date = %s
+                   FROM unnest(%s::int[], %s::float8[], %s::bool[]) AS v(id, actual, has_actual)
+                   WHERE t.id = v.id""",
+                self.env.uid,
+                self.env.cr.now(),
+                list(moved),
+                [actual for actual, _has in moved.values()],
+                [has for _actual, has in moved.values()],
+            )
+        )
+        records = self.browse(list(moved))
+        records.invalidate_recordset(["actual", "has_actual", "write_uid", "write_date"])
+        records.modified(["actual", "has_actual"])
 
     def _measured_actuals(self):
         """{target id: actual} from measurements, one grouped query for all targets."""
         return {
-            target_id: kpi_logic.aggregate(
-                [value for _day, value in points], target.definition_id.aggregation
-            )
-            for target_id, (target, points) in self._measured_series().items()
+            target_id: kpi_logic.aggregate([value for _day, value in points], aggregation)
+            for target_id, (aggregation, points) in self._measured_series().items()
         }
 
     def _measured_series(self):
-        """{target id: (target, [(day, daily value)])} inside each target's dates, from
-        one grouped query for all targets (a day's values summed or averaged by the
-        KPI's aggregation)."""
+        """{target id: (KPI aggregation, [(day, daily value)])} inside each target's
+        dates, from one grouped query for all targets (a day's values summed or
+        averaged by the KPI's aggregation)."""
         if not self:
             return {}
-        rows = (
-            self.env["kpi.measurement"]
-            .sudo()
-            ._read_group(
-                [
-                    ("definition_id", "in", self.definition_id.ids),
-                    ("date", ">=", min(self.mapped("date_from"))),
-                    ("date", "<=", max(self.mapped("date_to"))),
-                    "|",
-                    ("employee_id", "in", self.employee_id.ids),
-                    "&",
-                    ("employee_id", "=", False),
-                    ("department_id", "in", self.department_id.ids),
-                ],
-                ["definition_id", "employee_id", "department_id", "date:day"],
-                ["value:sum", "__count"],
-                order="date:day",
+        self.flush_model(
+            ["definition_id", "level", "employee_id", "department_id", "date_from", "date_to"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, definition_id, level, employee_id, department_id, date_from, date_to
+                   FROM kpi_target WHERE id = ANY(%s)""",
+                self.ids,
             )
         )
+        targets = self.env.cr.fetchall()
+        self.env["kpi.measurement"].flush_model(
+            ["definition_id", "employee_id", "department_id", "date", "value"]
+        )
+        # _read_group's query, with the ids as arrays and no record per group
+        self.env.cr.execute(
+            SQL(
+                """SELECT definition_id, employee_id, department_id, date, SUM(value), COUNT(*)
+                   FROM kpi_measurement
+                   WHERE definition_id = ANY(%(definitions)s)
+                     AND date >= %(start)s AND date <= %(end)s
+                     AND (employee_id = ANY(%(employees)s)
+                          OR (employee_id IS NULL AND department_id = ANY(%(departments)s)))
+                   GROUP BY definition_id, employee_id, department_id, date
+                   ORDER BY date""",
+                definitions=list({row[1] for row in targets}),
+                start=min(row[5] for row in targets),
+                end=max(row[6] for row in targets),
+                employees=list({row[3] for row in targets if row[3]}),
+                departments=list({row[4] for row in targets if row[4]}),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        aggregation = {definition.id: definition.aggregation for definition in self.definition_id}
         series = {}
-        for definition, employee, department, day, total, count in rows:
-            key = (definition.id, employee.id, department.id if not employee else False)
-            daily = total if definition.aggregation == "sum" else total / count
+        for definition_id, employee_id, department_id, day, total, count in rows:
+            key = (definition_id, employee_id or False, False if employee_id else department_id)
+            daily = total if aggregation[definition_id] == "sum" else total / count
             series.setdefault(key, []).append((day, daily))
         result = {}
-        for target in self:
+        for target_id, definition_id, level, employee_id, department_id, start, end in targets:
             key = (
-                target.definition_id.id,
-                target.employee_id.id if target.level == "employee" else False,
-                target.department_id.id if target.level == "department" else False,
+                definition_id,
+                (employee_id or False) if level == "employee" else False,
+                (department_id or False) if level == "department" else False,
             )
-            result[target.id] = (
-                target,
-                [
-                    (day, value)
-                    for day, value in series.get(key, [])
-                    if target.date_from <= day <= target.date_to
-                ],
+            result[target_id] = (
+                aggregation[definition_id],
+                [(day, value) for day, value in series.get(key, []) if start <= day <= end],
             )
         return result
 
@@ -406,9 +463,11 @@ class KpiTarget(models.Model):
         """Project each target's end-of-period actual from its values so far and flag
         the ones likely to miss (one grouped query for all of them)."""
         leaves = self.filtered(lambda t: t.level != "company" and not t._rollup_children())
-        for target, points in leaves._measured_series().values():
+        series = leaves._measured_series()
+        for target in leaves:
+            aggregation, points = series[target.id]
             projection = stats.forecast_period_end(
-                points, target.date_from, target.date_to, target.definition_id.aggregation
+                points, target.date_from, target.date_to, aggregation
             )
             vals = {
                 "likely_to_miss": stats.likely_to_miss(
