@@ -462,7 +462,8 @@ class KpiTarget(models.Model):
     def _update_forecasts(self):
         """Project each target's end-of-period actual from its values so far and flag
         the ones likely to miss (one grouped query for all of them)."""
-        leaves = self.filtered(lambda t: t.level != "company" and not t._rollup_children())
+        parent_ids = self._rollup_parent_ids()
+        leaves = self.filtered(lambda t: t.level != "company" and t.id not in parent_ids)
         series = leaves._measured_series()
         for target in leaves:
             aggregation, points = series[target.id]
