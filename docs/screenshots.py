@@ -177,6 +177,17 @@ class Shooter:
         save_small(page.screenshot(), "employee-profile.png")
         context.close()
 
+    def team_board(self):
+        """The workshop lead's morning board: likely-to-miss and weakest first."""
+        context, page = self.context(1366, 900, login="li.na")
+        self.web_client(
+            page, "/odoo/action-okr_addon.okr_key_result_team_board_action", "team board"
+        )
+        if not page.locator(".o_kanban_record").count():
+            self.problems.append("team board: no key result shown")
+        save_small(page.screenshot(), "team-board.png")
+        context.close()
+
     def profile(self, employee_id):
         """The capability profile tab, tall enough to show it whole."""
         context, page = self.context(1366, 1180, login="admin")
@@ -198,7 +209,7 @@ def main():
     parser.add_argument("--employee-id", type=int, required=True, help="Wang Wu's id")
     parser.add_argument(
         "--only",
-        choices=("phone", "desktop", "profile"),
+        choices=("phone", "desktop", "team-board", "profile"),
         action="append",
         help="take only these screenshots (repeatable; default: all)",
     )
@@ -209,11 +220,13 @@ def main():
             executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
         )
         shooter = Shooter(browser, args.url)
-        only = set(args.only or ("phone", "desktop", "profile"))
+        only = set(args.only or ("phone", "desktop", "team-board", "profile"))
         if "phone" in only:
             shooter.phone()
         if "desktop" in only:
             shooter.desktop(args.run_id, args.employee_id)
+        if "team-board" in only:
+            shooter.team_board()
         if "profile" in only:
             shooter.profile(args.employee_id)
         browser.close()
