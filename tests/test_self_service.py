@@ -181,6 +181,46 @@ class TestSelfService(HttpCase):
         )
         self.assertAlmostEqual(self.kr_a.objective_id.progress, 0.5)
 
+    def test_phone_page_updates_the_card_in_place(self):
+        """In a browser: Save posts through the script and the card shows the new figures,
+        without leaving the page."""
+        code = """
+            const card = document.querySelector(".o_okr_kr");
+            const form = card.querySelector("form[data-okr-fetch]");
+            form.querySelector("input[name=value]").value = "6";
+            form.requestSubmit();
+            const check = () => {
+                const status = card.querySelector(".o_okr_card_status");
+                if (!status) {
+                    setTimeout(check, 50);
+                    return;
+                }
+                const figures = [
+                    status.textContent,
+                    card.querySelector(".o_okr_current").textContent,
+                    card.querySelector(".o_okr_progress .progress-bar").textContent,
+                    form.querySelector("input[name=value]").value,
+                    window.location.pathname + window.location.search,
+                ].join("|");
+                const expected = "Saved: Defect rate 7% to 5% is at 50%|6|50%||/my/okr";
+                if (figures === expected) {
+                    console.log("test successful");
+                } else {
+                    console.error("the card shows " + figures);
+                }
+            };
+            check();
+        """
+        self.browser_js(
+            "/my/okr",
+            code,
+            ready="odoo.loader.modules.has('@okr_addon/js/okr_portal_checkin')",
+            login="okr_portal_a",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.kr_a.checkin_ids.mapped("value"), [6.0])
+        self.assertAlmostEqual(self.kr_a.progress, 0.5)
+
     def test_json_route_refuses_someone_elses_key_result(self):
         page = self._login("okr_portal_b")
         response = self.url_open(
