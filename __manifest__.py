@@ -47,6 +47,9 @@
         "views/okr_analytics_views.xml",
         "views/okr_menus.xml",
     ],
+    "assets": {
+        "web.assets_frontend": ["okr_addon/static/src/js/okr_portal_checkin.js"],
+    },
     "demo": [
         "demo/okr_demo.xml",
         "demo/kpi_demo.xml",

@@ -9,11 +9,14 @@ Two parts, in one file:
   (JSON).
 * ``main()``: the clients. Each of N threads is one phone: it logs in through
   /web/login, opens /my/okr to read the form's CSRF token, then posts check-ins
-  to /my/okr/kr/<id>/checkin (multipart, like the browser form) and follows the
-  redirect back to /my/okr, as a phone does. The POST alone and POST + page are
-  timed separately. At the end the okr.checkin rows in the database are compared
-  with the successful POSTs, key result by key result and value by value: nothing
-  lost, nothing doubled.
+  (multipart, like the browser form), either as the page's script does
+  (OKR_LOAD_VIA=fetch, the default: POST /my/okr/kr/<id>/checkin.json, whose JSON
+  answer updates the page in place) or as a browser without JavaScript does
+  (OKR_LOAD_VIA=form: POST /my/okr/kr/<id>/checkin, then GET the /my/okr page it
+  redirects to). The POST alone and the whole check-in are timed separately. At
+  the end the okr.checkin rows in the database are compared with the successful
+  POSTs, key result by key result and value by value: nothing lost, nothing
+  doubled.
 
 Usage (normally through checkin_load.sh)::
 
@@ -24,9 +27,16 @@ Settings (environment): OKR_LOAD_SECONDS (30), OKR_LOAD_REQUESTS (2000: the run
 stops at whichever limit comes first), OKR_LOAD_WARMUP (1 check-in per phone before
 the clock starts, checked in the database but not timed), OKR_LOAD_TARGET_MS (150,
 the p95 goal of POST alone), OKR_LOAD_TIMEOUT (10 s per HTTP request),
-OKR_LOAD_THINK_MS (0: each phone posts again as soon as its page is back, i.e. the
-server is saturated and latency is queueing; e.g. 5000: each phone pauses 2.5-7.5 s,
-the phones' first check-ins spread over 5 s).
+OKR_LOAD_MODE:
+
+* ``saturate`` (default): each phone posts again as soon as its answer is back, so
+  the server never idles and latency is mostly queueing;
+* ``realistic``: after each check-in the phone's user reads the screen for a random
+  OKR_LOAD_THINK_MIN_MS..OKR_LOAD_THINK_MAX_MS (1000..3000 ms), like a worker
+  entering the numbers on a phone; the phones' first check-ins spread over one
+  such pause.
+
+OKR_LOAD_VIA: ``fetch`` (default, the page's script) or ``form`` (no JavaScript).
 """
 
 import argparse
@@ -75,6 +85,8 @@ def setup_database(env, users, path):
                     "password": login,
                     "email": f"{login}@example.com",
                     "group_ids": [(6, 0, [portal.id])],
+                    # A worker's "today" is in the shop's time zone.
+                    "tz": "Asia/Shanghai",
                 }
                 for login in logins
             ]
@@ -134,18 +146,43 @@ class Settings:
     warmup: int = 1
     target_ms: float = 150.0
     timeout: float = 10.0
-    think_ms: float = 0.0  # pause of each phone between two check-ins
+    mode: str = "saturate"  # or "realistic": a think time after each check-in
+    think_min_ms: float = 1000.0
+    think_max_ms: float = 3000.0
+    via: str = "fetch"  # or "form": POST + redirect + GET /my/okr
 
     @classmethod
     def from_env(cls):
+        mode = os.environ.get("OKR_LOAD_MODE", "saturate")
+        via = os.environ.get("OKR_LOAD_VIA", "fetch")
+        if mode not in ("saturate", "realistic"):
+            sys.exit(f"OKR_LOAD_MODE is saturate or realistic, not {mode!r}")
+        if via not in ("fetch", "form"):
+            sys.exit(f"OKR_LOAD_VIA is fetch or form, not {via!r}")
         return cls(
             seconds=float(os.environ.get("OKR_LOAD_SECONDS", "30")),
             requests=int(os.environ.get("OKR_LOAD_REQUESTS", "2000")),
             warmup=int(os.environ.get("OKR_LOAD_WARMUP", "1")),
             target_ms=float(os.environ.get("OKR_LOAD_TARGET_MS", "150")),
             timeout=float(os.environ.get("OKR_LOAD_TIMEOUT", "10")),
-            think_ms=float(os.environ.get("OKR_LOAD_THINK_MS", "0")),
+            mode=mode,
+            think_min_ms=float(os.environ.get("OKR_LOAD_THINK_MIN_MS", "1000")),
+            think_max_ms=float(os.environ.get("OKR_LOAD_THINK_MAX_MS", "3000")),
+            via=via,
         )
+
+    def think_seconds(self, rand):
+        """How long a phone's user reads before the next check-in (0 when saturating)."""
+        if self.mode != "realistic":
+            return 0.0
+        return rand.uniform(self.think_min_ms, self.think_max_ms) / 1000
+
+    def describe(self):
+        if self.mode == "realistic":
+            pause = f"each phone pausing {self.think_min_ms:g}-{self.think_max_ms:g} ms"
+        else:
+            pause = "no pause (saturating)"
+        return f"mode {self.mode}, {pause}, via {self.via}"
 
 
 @dataclass
@@ -154,7 +191,8 @@ class Results:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     post_ms: list = field(default_factory=list)  # successful POSTs only
-    total_ms: list = field(default_factory=list)  # POST + GET /my/okr
+    total_ms: list = field(default_factory=list)  # whole check-in (form: POST + GET /my/okr)
+    requests: int = 0  # measured HTTP requests answered
     errors: Counter = field(default_factory=Counter)
     sent: int = 0  # measured POSTs started
     # key result id -> values whose check-in was confirmed (warm-up included)
@@ -227,13 +265,15 @@ class Phone(threading.Thread):
         self.csrf = form.group(1)
 
     def check_in(self):
-        """POST one check-in, then GET the page it redirects to.
+        """POST one check-in (form: then GET the page it redirects to).
 
-        Returns (value, post_ms, total_ms) on success; raises otherwise."""
+        Returns (post_ms, total_ms, http_requests) on success; raises otherwise."""
         self.counter += 1
         # Unique per key result, so that the database check sees every row.
         value = str(self.counter)
         action = f"{self.url}/my/okr/kr/{self.account['key_result_id']}/checkin"
+        if self.settings.via == "fetch":
+            action += ".json"
         fields = {
             "csrf_token": (None, self.csrf),
             "value": (None, value),
@@ -250,6 +290,8 @@ class Phone(threading.Thread):
                 self.results.unknown[self.account["key_result_id"]].append(float(value))
             raise
         post_done = time.perf_counter()
+        if self.settings.via == "fetch":
+            return self.fetched(answer, float(value), (post_done - started) * 1000)
         location = answer.headers.get("Location", "")
         if answer.status_code not in (302, 303) or SAVED_PREFIX not in location:
             raise RuntimeError(f"POST answered {answer.status_code} {location[:80]}")
@@ -260,7 +302,18 @@ class Phone(threading.Thread):
             self.record_saved(float(value))
             raise RuntimeError(f"GET /my/okr answered {page.status_code}")
         self.record_saved(float(value))
-        return (post_done - started) * 1000, (finished - started) * 1000
+        return (post_done - started) * 1000, (finished - started) * 1000, 2
+
+    def fetched(self, answer, value, post_ms):
+        """Check the JSON answer of the page's script route."""
+        try:
+            data = answer.json()
+        except ValueError:
+            data = {}
+        if answer.status_code != 200 or not data.get("ok") or "progress" not in data:
+            raise RuntimeError(f"POST answered {answer.status_code} {answer.text[:80]}")
+        self.record_saved(value)
+        return post_ms, post_ms, 1
 
     def record_saved(self, value):
         with self.results.lock:
@@ -287,22 +340,24 @@ class Phone(threading.Thread):
         self.start_event.wait()  # every phone starts at the same time
         if not self.ready:
             return
-        pause = self.settings.think_ms / 1000
-        if pause:  # spread the phones over one pause, or they stay in step
-            self.stop_event.wait(self.random.uniform(0, pause))
+        first = self.settings.think_seconds(self.random)
+        if first:  # spread the phones over one pause, or they stay in step
+            self.stop_event.wait(self.random.uniform(0, first))
         while not self.stop_event.is_set():
             if not self.results.take_ticket(self.settings.requests):
                 break
             try:
-                post_ms, total_ms = self.check_in()
+                post_ms, total_ms, answered = self.check_in()
             except Exception as exc:  # counted as an error
                 self.error(exc)
             else:
                 with self.results.lock:
                     self.results.post_ms.append(post_ms)
                     self.results.total_ms.append(total_ms)
+                    self.results.requests += answered
+            pause = self.settings.think_seconds(self.random)
             if pause:
-                self.stop_event.wait(self.random.uniform(0.5 * pause, 1.5 * pause))
+                self.stop_event.wait(pause)
 
 
 def load_average():
@@ -384,12 +439,19 @@ def report(run, ready, elapsed):
     settings, results = run.settings, run.results
     ok = len(results.post_ms)
     errors = sum(results.errors.values())
-    print(f"== Results ({ok} check-ins saved in {elapsed:.1f} s by {ready} phones)")
-    print(describe("POST alone", results.post_ms))
-    print(describe("POST + /my/okr", results.total_ms))
     print(
-        f"throughput       {ok / elapsed:.1f} check-ins/s = {2 * ok / elapsed:.1f} HTTP requests/s"
-        " (each check-in: a POST and the page it redirects to)"
+        f"== Results ({ok} check-ins saved in {elapsed:.1f} s by {ready} phones; "
+        f"{settings.describe()})"
+    )
+    print(describe("POST alone", results.post_ms))
+    if settings.via == "form":
+        print(describe("POST + /my/okr", results.total_ms))
+        each = "a POST and the page it redirects to"
+    else:
+        each = "one POST answered with JSON, the page updated in place"
+    print(
+        f"throughput       {ok / elapsed:.1f} check-ins/s = "
+        f"{results.requests / elapsed:.1f} HTTP requests/s (each check-in: {each})"
     )
     print(f"errors           {errors}")
     for message, count in results.errors.most_common(10):
@@ -433,8 +495,7 @@ def main():
     print(
         f"== {len(phones)} phones, each: login, GET /my/okr, {settings.warmup} warm-up "
         f"check-in(s); then POST check-ins for {settings.seconds:g} s or "
-        f"{settings.requests} POSTs in all, whichever comes first, "
-        f"{settings.think_ms:g} ms apart"
+        f"{settings.requests} POSTs in all, whichever comes first; {settings.describe()}"
     )
     print(f"   load average before: {load_average()}")
     ready, elapsed = drive(phones, run)

@@ -3,8 +3,11 @@
 # PostgreSQL cluster with okr_addon (no demo data), N portal workers each owning one
 # running key result (made by bench/checkin_load.py inside `odoo shell`), Odoo
 # served with 2 HTTP workers on 127.0.0.1, then N concurrent phones posting
-# check-ins to /my/okr/kr/<id>/checkin and following the redirect to /my/okr.
-# Prints p50/p95/p99 latency, check-ins/s, errors, whether p95 < 150 ms, and checks
+# check-ins as the phone page's script does (POST /my/okr/kr/<id>/checkin.json) or,
+# with OKR_LOAD_VIA=form, as a browser without JavaScript (POST
+# /my/okr/kr/<id>/checkin, then the /my/okr page it redirects to).
+# Prints p50/p95/p99 latency, check-ins/s, requests/s, errors, whether p95 < 150 ms,
+# the machine's load (uptime) before and after, and checks
 # that the okr.checkin rows match the successful POSTs. The server is stopped and
 # the database dropped at the end.
 #
@@ -13,15 +16,23 @@
 #   OKR_LOAD_SECONDS=30           measured run length ...
 #   OKR_LOAD_REQUESTS=2000        ... or this many POSTs in all, whichever comes first
 #   OKR_LOAD_WARMUP=1             untimed check-ins per phone before the clock starts
-#   OKR_LOAD_THINK_MS=0           pause of each phone between check-ins (0: saturate)
+#   OKR_LOAD_MODE=saturate        saturate: post again as soon as answered;
+#                                 realistic: read 1-3 s after each check-in
+#   OKR_LOAD_THINK_MIN_MS=1000    realistic mode: shortest pause of a phone ...
+#   OKR_LOAD_THINK_MAX_MS=3000    ... and longest
+#   OKR_LOAD_VIA=fetch            fetch: the page's script (JSON answer);
+#                                 form: plain form post + redirect + page
 #   OKR_LOAD_TARGET_MS=150        p95 goal for the POST alone
 #   OKR_LOAD_WORKERS=2            Odoo HTTP workers
 #   OKR_LOAD_PORT=                HTTP port (default: first free one in 8090-8099)
-#   OKR_LOAD_DB=okr_load_…        database name (must start with okr_load)
+#   OKR_LOAD_GEVENT_PORT=         websocket port (default: first free one in 8190-8199)
+#   OKR_LOAD_DB_PREFIX=okr_load   the database name must start with it (it is dropped)
+#   OKR_LOAD_DB=<prefix>_…        database name
 #   OKR_LOAD_KEEP=1               keep the database
 #   OKR_LOAD_TEMPLATE=okr_load_tpl  copy this database (okr_addon installed, no data)
 #                                 instead of installing: faster reruns
-# Example: OKR_LOAD_USERS=20 OKR_LOAD_SECONDS=30 bench/checkin_load.sh
+# Examples: OKR_LOAD_USERS=20 OKR_LOAD_SECONDS=30 bench/checkin_load.sh
+#           OKR_LOAD_MODE=realistic OKR_LOAD_SECONDS=60 bench/checkin_load.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/_common.sh"
 cd "$ROOT"
 
@@ -32,10 +43,11 @@ fi
 ensure_postgres
 addons="$(addons_dir)"
 users="${OKR_LOAD_USERS:-20}"
-db="${OKR_LOAD_DB:-okr_load_$(date +%Y%m%d%H%M%S)_$$}"
+prefix="${OKR_LOAD_DB_PREFIX:-okr_load}"
+db="${OKR_LOAD_DB:-${prefix}_$(date +%Y%m%d%H%M%S)_$$}"
 case "$db" in
-    okr_load*) ;;
-    *) echo "OKR_LOAD_DB must start with okr_load" >&2; exit 2 ;;
+    "$prefix"*) ;;
+    *) echo "OKR_LOAD_DB must start with $prefix" >&2; exit 2 ;;
 esac
 
 free_port() {  # first port of the range nobody listens on
@@ -113,7 +125,7 @@ if [ ! -s "$work/users.json" ]; then
 fi
 
 port="${OKR_LOAD_PORT:-$(free_port 8090 8099)}"
-gevent_port="$(free_port 8190 8199)"  # the websocket worker; 8072 may be taken
+gevent_port="${OKR_LOAD_GEVENT_PORT:-$(free_port 8190 8199)}"  # websocket worker; 8072 may be taken
 echo "== Serving '$db' on 127.0.0.1:$port with --workers=${OKR_LOAD_WORKERS:-2} (log: $work/server.log)"
 "$PYTHON" -m odoo "${DB_ARGS[@]}" -d "$db" --db-filter="^${db}\$" --addons-path="$addons" \
     --workers="${OKR_LOAD_WORKERS:-2}" --max-cron-threads=0 --http-interface 127.0.0.1 \
@@ -138,9 +150,11 @@ curl -fsS -o /dev/null "http://127.0.0.1:$port/web/login" || {
 }
 
 status=0
+echo "   machine before the run: $(uptime)"
 "$PYTHON" "$ROOT/bench/checkin_load.py" --url "http://127.0.0.1:$port" \
     --users-file "$work/users.json" --db "$db" || status=$?
 
+echo "machine after     $(uptime)"
 server_errors="$(grep -c -E ' (ERROR|CRITICAL) ' "$work/server.log" || true)"
 echo "server log       $server_errors ERROR/CRITICAL lines"
 if [ "$server_errors" != 0 ]; then

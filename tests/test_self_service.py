@@ -156,6 +156,106 @@ class TestSelfService(HttpCase):
         self.assertIn("is closed", response.text)
         self.assertFalse(self.kr_a.checkin_ids)
 
+    def test_phone_page_posts_through_the_json_route(self):
+        page = self._login("okr_portal_a")
+        self.assertIn(f'data-okr-fetch="/my/okr/kr/{self.kr_a.id}/checkin.json"', page.text)
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin.json",
+            data={"value": "6", "confidence": "0.4", "csrf_token": self._csrf(page.text)},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.json(),
+            {
+                "ok": True,
+                "key_result_id": self.kr_a.id,
+                "message": "Saved: Defect rate 7% to 5% is at 50%",
+                "progress": 50,
+                "current_value": "6",
+            },
+        )
+        checkin = self.kr_a.checkin_ids
+        self.assertEqual(
+            (checkin.value, checkin.confidence, checkin.source, checkin.employee_id),
+            (6.0, 0.4, "portal", self.emp_a),
+        )
+        self.assertAlmostEqual(self.kr_a.objective_id.progress, 0.5)
+
+    def test_phone_page_updates_the_card_in_place(self):
+        """In a browser: Save posts through the script and the card shows the new figures,
+        without leaving the page."""
+        code = """
+            const card = document.querySelector(".o_okr_kr");
+            const form = card.querySelector("form[data-okr-fetch]");
+            form.querySelector("input[name=value]").value = "6";
+            form.requestSubmit();
+            const check = () => {
+                const status = card.querySelector(".o_okr_card_status");
+                if (!status) {
+                    setTimeout(check, 50);
+                    return;
+                }
+                const figures = [
+                    status.textContent,
+                    card.querySelector(".o_okr_current").textContent,
+                    card.querySelector(".o_okr_progress .progress-bar").textContent,
+                    form.querySelector("input[name=value]").value,
+                    window.location.pathname + window.location.search,
+                ].join("|");
+                const expected = "Saved: Defect rate 7% to 5% is at 50%|6|50%||/my/okr";
+                if (figures === expected) {
+                    console.log("test successful");
+                } else {
+                    console.error("the card shows " + figures);
+                }
+            };
+            check();
+        """
+        self.browser_js(
+            "/my/okr",
+            code,
+            ready="odoo.loader.modules.has('@okr_addon/js/okr_portal_checkin')",
+            login="okr_portal_a",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.kr_a.checkin_ids.mapped("value"), [6.0])
+        self.assertAlmostEqual(self.kr_a.progress, 0.5)
+
+    def test_json_route_refuses_someone_elses_key_result(self):
+        page = self._login("okr_portal_b")
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin.json",
+            data={"value": "1", "csrf_token": self._csrf(page.text)},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self.kr_a.checkin_ids)
+
+    def test_json_route_needs_the_csrf_token(self):
+        self._login("okr_portal_a")
+        for data in ({"value": "6"}, {"value": "6", "csrf_token": "forged"}):
+            response = self.url_open(f"/my/okr/kr/{self.kr_a.id}/checkin.json", data=data)
+            self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.kr_a.checkin_ids)
+
+    def test_json_route_refuses_a_closed_cycle_with_a_message(self):
+        page = self._login("okr_portal_a")
+        csrf = self._csrf(page.text)
+        self.cycle.state = "closed"
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin.json", data={"value": "6", "csrf_token": csrf}
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertFalse(response.json()["ok"])
+        self.assertIn("is closed", response.json()["error"])
+        self.assertFalse(self.kr_a.checkin_ids)
+        self.cycle.state = "running"
+        response = self.url_open(
+            f"/my/okr/kr/{self.kr_a.id}/checkin.json", data={"value": "six", "csrf_token": csrf}
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("“six” is not a number", response.json()["error"])
+        self.assertFalse(self.kr_a.checkin_ids)
+
     def test_kiosk_identifies_by_badge_and_pin_and_locks_after_five_failures(self):
         self.assertEqual(self.url_open("/okr/kiosk/not-a-token").status_code, 404)
         self.env.company.action_okr_reset_kiosk_token()

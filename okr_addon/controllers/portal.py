@@ -34,6 +34,7 @@ class OkrPortal(CustomerPortal):
 
     def _okr_values(self, employee, **extra):
         service = request.env["okr.self.service"]
+        key_results = service._key_results(employee)
         lines = (
             request.env["okr.incentive.line"]
             .sudo()
@@ -45,7 +46,7 @@ class OkrPortal(CustomerPortal):
             .search(
                 [
                     ("model", "=", "okr.key.result"),
-                    ("res_id", "in", service._key_results(employee).ids),
+                    ("res_id", "in", key_results.ids),
                     ("message_type", "=", "comment"),
                     ("author_id", "!=", request.env.user.partner_id.id),
                 ],
@@ -55,7 +56,7 @@ class OkrPortal(CustomerPortal):
         return {
             "page_name": "okr",
             "employee": employee,
-            "key_results": service._key_results(employee),
+            "key_results": key_results,
             "kpi_targets": service._kpi_targets(employee),
             "incentive_lines": lines,
             "feedback": feedback,
@@ -96,25 +97,62 @@ class OkrPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_my_okr_checkin(self, key_result_id, **post):
+        try:
+            result = self._okr_portal_check_in(key_result_id, post)
+        except UserError as error:
+            return request.redirect(f"/my/okr/kr/{key_result_id}?error={quote(error.args[0])}")
+        message = self._okr_saved_message(result)
+        return request.redirect(f"/my/okr?message={quote(message)}")
+
+    @http.route(
+        "/my/okr/kr/<int:key_result_id>/checkin.json",
+        type="http",
+        auth="user",
+        methods=["POST"],
+    )
+    def portal_my_okr_checkin_json(self, key_result_id, **post):
+        """The phone page's check-in, sent by fetch(): same form fields (CSRF token
+        included), but the answer is only the key result's new figures, which the
+        page puts in place, instead of a redirect and a whole page to render.
+
+        200 {"ok": true, ...figures}; 422 {"ok": false, "error": "..."} when the
+        check-in is refused (closed cycle, not a number); 404 when the key result
+        is not the user's; 400 without a valid CSRF token (checked by Odoo)."""
+        try:
+            result = self._okr_portal_check_in(key_result_id, post)
+        except UserError as error:
+            return request.make_json_response({"ok": False, "error": error.args[0]}, status=422)
+        return request.make_json_response(
+            {
+                "ok": True,
+                "key_result_id": result.id,
+                "message": self._okr_saved_message(result),
+                "progress": round(result.progress * 100),
+                "current_value": f"{result.current_value:g}",
+            }
+        )
+
+    def _okr_portal_check_in(self, key_result_id, post):
+        """Save a check-in from the portal form; the key result, 404 if not the user's,
+        UserError (nothing saved) if refused."""
         employee = self._okr_employee()
         photo = post.get("photo")
         if photo and hasattr(photo, "read"):
             data = photo.read()
             post["photo"] = base64.b64encode(data) if data else False
         try:
-            result = request.env["okr.self.service"]._check_in(
+            return request.env["okr.self.service"]._check_in(
                 employee, key_result_id, post, "portal"
             )
         except AccessError as error:
             raise request.not_found() from error
-        except UserError as error:
-            return request.redirect(f"/my/okr/kr/{key_result_id}?error={quote(error.args[0])}")
-        message = request.env._(
+
+    def _okr_saved_message(self, result):
+        return request.env._(
             "Saved: %(name)s is at %(progress)d%%",
             name=result.name,
             progress=round(result.progress * 100),
         )
-        return request.redirect(f"/my/okr?message={quote(message)}")
 
     @http.route(
         "/my/okr/kpi/<int:target_id>", type="http", auth="user", website=True, methods=["POST"]

@@ -19,10 +19,16 @@ class OkrCheckin(models.Model):
     _order = "date desc, id desc"
 
     key_result_id = fields.Many2one("okr.key.result", required=True, ondelete="cascade", index=True)
-    objective_id = fields.Many2one(related="key_result_id.objective_id", store=True)
-    company_id = fields.Many2one(related="key_result_id.company_id", store=True)
+    # Precomputed: written with the check-in's row, not by a second UPDATE of it.
+    objective_id = fields.Many2one(
+        related="key_result_id.objective_id", store=True, precompute=True
+    )
+    company_id = fields.Many2one(related="key_result_id.company_id", store=True, precompute=True)
     owner_id = fields.Many2one(
-        related="key_result_id.employee_id", store=True, string="Key Result Owner"
+        related="key_result_id.employee_id",
+        store=True,
+        precompute=True,
+        string="Key Result Owner",
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     value = fields.Float(required=True)

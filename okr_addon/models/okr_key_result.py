@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..logic import progress as okr_progress
 from ..logic import stats, trends
@@ -126,25 +127,51 @@ class OkrKeyResult(models.Model):
         "kpi_target_id.has_actual",
     )
     def _compute_from_checkins(self):
+        summaries = self._checkin_summaries()
         for result in self:
-            checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
+            if result.id in summaries:
+                last_value, confidence, last_date, total = summaries[result.id]
+            else:  # no check-in yet, or a record being edited in a form
+                checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
+                last = checkins[-1:]
+                last_value, confidence, last_date = last.value, last.confidence, last.date
+                total = sum(checkins.mapped("value"))
+                if not checkins:
+                    confidence, last_date = 0.0, False
             kpi = result.kpi_target_id
             if kpi:
                 result.current_value = kpi.actual if kpi.has_actual else result.start_value
-                result.confidence = checkins[-1].confidence if checkins else 0.0
-                result.last_checkin_date = checkins[-1].date if checkins else False
-                continue
-            if not checkins:
+            elif last_date is False:
                 result.current_value = result.start_value
-                result.confidence = 0.0
-                result.last_checkin_date = False
-                continue
-            if result.cumulative:
-                result.current_value = result.start_value + sum(checkins.mapped("value"))
+            elif result.cumulative:
+                result.current_value = result.start_value + total
             else:
-                result.current_value = checkins[-1].value
-            result.confidence = checkins[-1].confidence
-            result.last_checkin_date = checkins[-1].date
+                result.current_value = last_value
+            result.confidence = confidence
+            result.last_checkin_date = last_date
+
+    def _checkin_summaries(self):
+        """Per saved key result with check-ins: (latest value, latest confidence, latest
+        date, sum of values), the latest by date then id, in one query for all of them.
+
+        A check-in saves one row; reading every earlier check-in of the key result
+        (a quarter of daily ones) to find the latest would make each check-in slower
+        than the one before."""
+        ids = [result_id for result_id in self.ids if isinstance(result_id, int)]
+        if not ids:
+            return {}
+        self.env["okr.checkin"].flush_model(["key_result_id", "date", "value", "confidence"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT ON (key_result_id) key_result_id, value, confidence, date,
+                          SUM(value) OVER (PARTITION BY key_result_id)
+                     FROM okr_checkin
+                    WHERE key_result_id = ANY(%s)
+                 ORDER BY key_result_id, date DESC, id DESC""",
+                ids,
+            )
+        )
+        return {row[0]: tuple(row[1:]) for row in rows}
 
     @api.depends(
         "start_value",

@@ -52,8 +52,17 @@ class OkrSelfService(models.AbstractModel):
     @api.model
     def _own(self, model, record_id, employee):
         """The employee's own record, or AccessError (the caller answers 404)."""
-        record = self.env[model].sudo().browse(record_id).exists()
-        if not employee or not record or record.employee_id != employee:
+        Model = self.env[model].sudo()
+        # One query finds the record, checks the owner and reads what the caller shows.
+        columns = [name for name, f in Model._fields.items() if f.store and f.column_type]
+        record = (
+            Model.search_fetch(
+                [("id", "=", record_id), ("employee_id", "=", employee.id)], columns, limit=1
+            )
+            if employee
+            else Model
+        )
+        if not record:
             raise AccessError(self.env._("This is not yours."))
         return record
 
