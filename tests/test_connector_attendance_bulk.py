@@ -7,6 +7,8 @@ from odoo.addons.hr_attendance.models.hr_attendance import HrAttendance as CoreA
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..okr_addon.logic import sync
+from ..okr_addon.models import okr_connector
 from ..okr_addon.models.hr_attendance import PRECHECKED
 from .common import ConnectorCase
 
@@ -112,6 +114,84 @@ class TestAttendanceBulkImport(ConnectorCase):
             # The comparison means something: breaks are deducted, overtime exists.
             self.assertAlmostEqual(bulk[0][0][3], 8.0, msg="08:00-17:00 minus the lunch hour")
             self.assertTrue(any(line[3] > 0 for line in bulk[1]), "overtime lines exist")
+
+    def test_file_order_across_employees_and_days_equals_one_by_one_creation(self):
+        """A terminal file lists its punches day by day, every worker's in turn. The run
+        creates each batch's attendances worker by worker (one worker's never spread over
+        two batches, so core computes a worker's overtime once, with all of their days),
+        and the hours and overtime lines are those of Odoo's own one-by-one creation."""
+        workers = self.by_badge["1004"] | self.by_badge["1005"] | self.by_badge["1006"]
+        workers.tz = "Asia/Shanghai"
+        days = [DT(2026, 11, 2) + datetime.timedelta(days=n) for n in range(7)]
+        lines = []
+        for day in days:  # chronological, as the terminal writes it
+            for index, worker in enumerate(workers):
+                start = day + datetime.timedelta(hours=8, minutes=10 * index)
+                end = start + datetime.timedelta(hours=9 + (day.day + index) % 4)
+                for moment, state in ((start, "C/In"), (end, "C/Out")):
+                    lines.append(f"{worker.barcode},{worker.name},{moment},{state}")
+        data = "\n".join(["No.,Name,Time,State", *lines]).encode()
+        batches = []
+        core_update = CoreAttendance._update_overtime
+
+        def spy(records, attendance_domain=None):
+            batches.append(records)
+            return core_update(records, attendance_domain)
+
+        with (
+            patch.object(okr_connector, "BATCH_SIZE", 2 * len(days)),
+            patch.object(CoreAttendance, "_update_overtime", spy),
+        ):
+            log = self._upload(data)
+        self.assertCounts(log, created=len(workers) * len(days))
+        # Two batches (two workers, then the third), each worker's week in one of them.
+        self.assertEqual([batch.employee_id for batch in batches], [workers[:2], workers[2:]])
+        for batch in batches:
+            for worker in batch.employee_id:
+                self.assertEqual(len(batch.filtered(lambda a, w=worker: a.employee_id == w)), 7)
+        Attendance = self.env["hr.attendance"]
+        twins = self.env["hr.employee"].create(
+            [
+                {"name": f"Twin of {worker.name}", "company_id": self.factory.id}
+                for worker in workers
+            ]
+        )
+        twins.tz = "Asia/Shanghai"
+        for worker, twin in zip(workers, twins, strict=True):
+            imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
+            for attendance in imported:  # the normal path: one create per attendance
+                Attendance.create(
+                    {
+                        "employee_id": twin.id,
+                        "check_in": attendance.check_in,
+                        "check_out": attendance.check_out,
+                    }
+                )
+            bulk = self._summary(worker)
+            self.assertEqual(len(bulk[0]), len(days))
+            self.assertTrue(any(line[3] > 0 for line in bulk[1]), "overtime lines exist")
+            self.assertEqual(bulk, self._summary(twin))
+
+    def test_batches_keep_each_employee_whole_in_any_source_order(self):
+        """Entries may come day by day across employees (a REST source lists them so):
+        the run's batches still hold whole employees (their overtime is computed once per
+        batch, over all of their days), in the order the employees first appear."""
+        badges = ["1004", "1005", "1006"]
+        entries = [
+            sync.Entry(row, [], {"employee_code": badge, "day": day})
+            for row, (day, badge) in enumerate(
+                ((day, badge) for day in range(7) for badge in badges), start=2
+            )
+        ]
+        with patch.object(okr_connector, "BATCH_SIZE", 14):
+            batches = self.terminal._batches(entries)
+        self.assertEqual(
+            [[(e.item["employee_code"], e.item["day"]) for e in batch] for batch in batches],
+            [
+                [(badge, day) for badge in badges[:2] for day in range(7)],
+                [(badges[2], day) for day in range(7)],
+            ],
+        )
 
     def test_bulk_import_still_refuses_an_overlap(self):
         worker = self.by_badge["1001"]
