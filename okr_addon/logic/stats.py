@@ -27,10 +27,12 @@ def robust_z(value, values):
     values = list(values)
     if len(values) < 5:
         return None
+    centre = median(values)
     spread = mad(values) * MAD_TO_SIGMA
-    if not spread:
+    # Values equal but for floating-point noise have no spread either.
+    if spread <= 1e-9 * max(1.0, abs(centre)):
         return None
-    return (value - median(values)) / spread
+    return (value - centre) / spread
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,21 @@ def anomaly(value, own_history, team_values, threshold=3.5):
         if z is not None and abs(z) > threshold:
             return Anomaly(round(z, 2), label)
     return None
+
+
+def progress_steps(values, start, target, cumulative=False):
+    """How far each of a key result's check-ins (in date order) moved it, in % of its
+    range from start to target; None when start and target are equal. A cumulative
+    key result adds each value; otherwise each value is the new level."""
+    span = target - start
+    if not span:
+        return None
+    steps, level = [], start
+    for value in values:
+        moved = value if cumulative else value - level
+        level = level + value if cumulative else value
+        steps.append(moved / span * 100)
+    return steps
 
 
 @dataclass(frozen=True)

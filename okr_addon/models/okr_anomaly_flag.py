@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..logic import stats
 
@@ -30,6 +31,15 @@ class OkrAnomalyFlag(models.Model):
         required=True,
         tracking=True,
     )
+
+    @api.model
+    def _create_flags(self, vals_list):
+        """Flags are reviewed by managers: no creation message, no follower."""
+        return (
+            self.sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
 
     def action_dismiss(self):
         self.state = "dismissed"
@@ -94,7 +104,7 @@ class OkrAnomalyFlag(models.Model):
                         ),
                     }
                 )
-        return self.sudo().create(vals_list)
+        return self._create_flags(vals_list)
 
     @api.model
     def _flag_checkins(self, checkins):
@@ -117,36 +127,42 @@ class OkrAnomalyFlag(models.Model):
             return self.browse()
         results = checkins.key_result_id
         since = fields.Date.subtract(min(checkins.mapped("date")), days=HISTORY_DAYS)
-        history = (
-            self.env["okr.checkin"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("key_result_id", "in", results.ids),
-                    ("key_result_id.department_id", "in", results.department_id.ids),
-                    ("date", ">=", since),
-                ],
-                order="key_result_id, date, id",
+        self.env["okr.checkin"].flush_model(["key_result_id", "date", "value"])
+        results.flush_model(["start_value", "target_value", "cumulative", "department_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT c.id, c.key_result_id, c.value, kr.start_value, kr.target_value,
+                          kr.cumulative, kr.department_id
+                     FROM okr_checkin c
+                     JOIN okr_key_result kr ON kr.id = c.key_result_id
+                    WHERE c.date >= %(since)s
+                      AND (c.key_result_id = ANY(%(results)s)
+                           OR kr.department_id = ANY(%(departments)s))
+                 ORDER BY c.key_result_id, c.date, c.id""",
+                since=since,
+                results=results.ids,
+                departments=results.department_id.ids,
             )
         )
-        steps = {}  # check-in id: step in % of its key result's range
-        for result, series in history.grouped("key_result_id").items():
-            span = result.target_value - result.start_value
-            if not span:
-                continue
-            previous = result.start_value
-            for checkin in series:
-                moved = checkin.value if result.cumulative else checkin.value - previous
-                previous = previous + checkin.value if result.cumulative else checkin.value
-                steps[checkin.id] = moved / span * 100
+        series = {}
+        for checkin_id, result_id, value, start, target, cumulative, department_id in rows:
+            entry = series.setdefault(result_id, ([], [], start, target, cumulative, department_id))
+            entry[0].append(checkin_id)
+            entry[1].append(value)
+        steps, department_of = {}, {}  # check-in id: step in % of its key result's range
+        for result_id, (ids, values, start, target, cumulative, department_id) in series.items():
+            department_of[result_id] = department_id
+            moved = stats.progress_steps(values, start, target, cumulative)
+            if moved is not None:
+                steps.update(zip(ids, moved, strict=True))
         new_ids = set(checkins.ids)
         own, team = {}, {}
-        for checkin in history:
-            if checkin.id in new_ids or checkin.id not in steps:
-                continue
-            own.setdefault(checkin.key_result_id.id, []).append(steps[checkin.id])
-            team.setdefault(checkin.key_result_id.department_id.id, []).append(steps[checkin.id])
+        for result_id, (ids, *_rest) in series.items():
+            for checkin_id in ids:
+                if checkin_id in new_ids or checkin_id not in steps:
+                    continue
+                own.setdefault(result_id, []).append(steps[checkin_id])
+                team.setdefault(department_of[result_id], []).append(steps[checkin_id])
         vals_list = []
         for checkin in checkins:
             result = checkin.key_result_id
@@ -177,4 +193,4 @@ class OkrAnomalyFlag(models.Model):
                         ),
                     }
                 )
-        return self.sudo().create(vals_list)
+        return self._create_flags(vals_list)

@@ -211,6 +211,7 @@ class OkrKeyResult(models.Model):
         "kpi_target_id.likely_to_miss",
     )
     def _compute_forecast(self):
+        series = self._checkin_series()
         for result in self:
             kpi = result.kpi_target_id
             if kpi:
@@ -224,7 +225,7 @@ class OkrKeyResult(models.Model):
                     }
                 )
                 continue
-            projection = result._forecast()
+            projection = result._forecast(series.get(result.id))
             result.likely_to_miss = stats.likely_to_miss(
                 projection, result.target_value, lower_is_better=result.direction == "decrease"
             )
@@ -238,7 +239,7 @@ class OkrKeyResult(models.Model):
                         and self.env._(
                             "Too little history for a forecast (check-ins on %(count)s days, "
                             "3 needed).",
-                            count=len(set(result.checkin_ids.mapped("date"))),
+                            count=len({day for day, _value in series.get(result.id, [])}),
                         ),
                     }
                 )
@@ -331,19 +332,40 @@ class OkrKeyResult(models.Model):
         for result in self.filtered("suggested_target"):
             result.target_value = result.suggested_target
 
-    def _forecast(self):
-        """Projection of the current value to the cycle end from the check-ins (None:
-        a milestone, no dated cycle, or check-ins on fewer than 3 days)."""
+    def _forecast(self, checkins):
+        """Projection of the current value to the cycle end from ``checkins`` ((date,
+        value) in date order; None: a milestone, no dated cycle, or check-ins on fewer
+        than 3 days)."""
         cycle = self.cycle_id
         if self.kind == "milestone" or not cycle.date_start or not cycle.date_end:
             return None
-        checkins = self.checkin_ids.sorted(lambda c: (c.date, c.id))
         by_day = {}
         running = self.start_value
-        for checkin in checkins:
-            running = running + checkin.value if self.cumulative else checkin.value
-            by_day[(checkin.date - cycle.date_start).days] = running
+        for day, value in checkins or []:
+            running = running + value if self.cumulative else value
+            by_day[(day - cycle.date_start).days] = running
         return stats.forecast(by_day.items(), (cycle.date_end - cycle.date_start).days)
+
+    def _checkin_series(self):
+        """{key result id: [(date, value)] in date order}: one query for the saved key
+        results, the check-ins in memory for one being edited in a form."""
+        ids = [result_id for result_id in self.ids if isinstance(result_id, int)]
+        series = {}
+        if ids:
+            self.env["okr.checkin"].flush_model(["key_result_id", "date", "value"])
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT key_result_id, date, value FROM okr_checkin
+                        WHERE key_result_id = ANY(%s) ORDER BY key_result_id, date, id""",
+                    ids,
+                )
+            )
+            for result_id, day, value in rows:
+                series.setdefault(result_id, []).append((day, value))
+        for result in self.filtered(lambda r: not isinstance(r.id, int)):
+            checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
+            series[result.id] = [(c.date, c.value) for c in checkins]
+        return series
 
     @api.depends("progress", "score_override", "manual_score")
     def _compute_score(self):

@@ -14,6 +14,8 @@ def test_mad_and_robust_z():
     assert stats.robust_z(5.0, values) == pytest.approx(1.0 / (0.1 * 1.4826))
     assert stats.robust_z(5.0, values[:4]) is None, "too little data says so"
     assert stats.robust_z(5.0, [4.0] * 6) is None, "no spread, no verdict"
+    steady = [1.0, 1.0 + 1e-14, 1.0 - 1e-14, 1.0, 1.0 + 2e-14, 1.0]
+    assert stats.robust_z(0.0, steady) is None, "rounding noise is no spread"
     assert stats.mad([]) is None
 
 
@@ -125,3 +127,11 @@ def test_next_key_result_level_and_cumulative():
     # Output 0 -> 1000 pcs, 1200 made: next 1100 from 0 again.
     proposal = stats.next_key_result(0.0, 1000.0, 1200.0, lower_is_better=False, cumulative=True)
     assert proposal == stats.NextKeyResult(0.0, 1100.0, "met")
+
+
+def test_progress_steps_level_and_cumulative():
+    # Scrap 7% -> 5%: 6.5 then 6.0 are 25% steps each; back up to 6.5 is -25%.
+    assert stats.progress_steps([6.5, 6.0, 6.5], 7.0, 5.0) == [25.0, 25.0, -25.0]
+    assert stats.progress_steps([100, 300], 0.0, 1000.0, cumulative=True) == [10.0, 30.0]
+    assert stats.progress_steps([1.0], 2.0, 2.0) is None
+    assert stats.progress_steps([], 0.0, 1.0) == []
