@@ -143,3 +143,25 @@ def untranslated_terms(env, module, lang):
         for msgid, where in module_terms(env, module).items()
         if msgid not in translated
     )
+
+
+class TranslationChecks:
+    """The completeness and placeholder checks of one module's zh_CN.po, for the
+    test classes of okr_addon and of each bridge (set ``module``)."""
+
+    module = "okr_addon"
+    lang = "zh_CN"
+    # Odoo's test loader only collects a class's own methods unless told otherwise.
+    allow_inherited_tests_method = True
+
+    def test_every_term_is_translated(self):
+        missing = untranslated_terms(self.env, self.module, self.lang)
+        self.assertFalse(
+            missing,
+            f"{len(missing)} msgid(s) of {self.module} have no translation in "
+            f"i18n/{self.lang}.po (run bin/i18n, then translate them):\n" + "\n".join(missing),
+        )
+
+    def test_placeholders_kept(self):
+        problems = placeholder_mismatches(self.module, self.lang)
+        self.assertFalse(problems, f"{self.lang}.po changes placeholders:\n" + "\n".join(problems))
