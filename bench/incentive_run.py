@@ -40,7 +40,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from kpi_refresh import MARK, chunks, print_table, say
+from kpi_refresh import MARK, chunks, env_flag, env_month, month_end, print_table, say, yes_no
 from kpi_refresh import Bench as RefreshBench
 from kpi_refresh import Settings as RefreshSettings
 
@@ -75,26 +75,17 @@ class Settings:
 
     @classmethod
     def from_env(cls):
-        month = os.environ.get("OKR_BENCH_MONTH")  # YYYY-MM, default: last month
-        if month:
-            first = datetime.date.fromisoformat(f"{month}-01")
-        else:
-            first = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(
-                day=1
-            )
         return cls(
             employees=int(os.environ.get("OKR_BENCH_EMPLOYEES", "10000")),
-            month=first,
+            month=env_month(),
             measurements=max(1, min(28, int(os.environ.get("OKR_BENCH_MEASUREMENTS", "3")))),
             slip_checks=int(os.environ.get("OKR_BENCH_SLIP_CHECKS", "100")),
-            profile=os.environ.get("OKR_BENCH_PROFILE", "0") not in ("", "0"),
+            profile=env_flag("OKR_BENCH_PROFILE"),
         )
 
     @property
     def month_end(self):
-        return (self.month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
-            days=1
-        )
+        return month_end(self.month)
 
     @property
     def contract_start(self):
@@ -591,13 +582,6 @@ class IncentiveBench:
                 if bad <= 3:
                     say(f"    payslip {slip.id}: lines {totals}, expected {expected}")
         return count, seconds, bad
-
-
-# ----------------------------------------------------------------------
-# report
-# ----------------------------------------------------------------------
-def yes_no(ok):
-    return "yes" if ok else "NO"
 
 
 def main():  # noqa: PLR0915 - one linear script: generate, measure, report

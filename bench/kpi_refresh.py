@@ -43,6 +43,23 @@ MARK = "okr_bench"  # prefix of every generated name / login / code
 TOLERANCE = 1e-7
 
 
+def env_month():
+    """First day of OKR_BENCH_MONTH (YYYY-MM), by default of last month."""
+    month = os.environ.get("OKR_BENCH_MONTH")
+    if month:
+        return datetime.date.fromisoformat(f"{month}-01")
+    return (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def env_flag(name):
+    """An on/off OKR_BENCH_* setting: anything but empty or 0 is on."""
+    return os.environ.get(name, "0") not in ("", "0")
+
+
+def month_end(first):
+    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
 @dataclass
 class Settings:
     """Scale and options, from OKR_BENCH_* environment variables."""
@@ -58,29 +75,20 @@ class Settings:
 
     @classmethod
     def from_env(cls):
-        month = os.environ.get("OKR_BENCH_MONTH")  # YYYY-MM, default: last month
-        if month:
-            first = datetime.date.fromisoformat(f"{month}-01")
-        else:
-            first = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(
-                day=1
-            )
         return cls(
             employees=int(os.environ.get("OKR_BENCH_EMPLOYEES", "10000")),
             rows=int(os.environ.get("OKR_BENCH_ROWS", "1000000")),
-            month=first,
+            month=env_month(),
             gamification_runs=min(2, int(os.environ.get("OKR_BENCH_GAMIFICATION_RUNS", "2"))),
             gamification_batch_kpis=int(os.environ.get("OKR_BENCH_GAMIFICATION_BATCH_KPIS", "1")),
-            profile=os.environ.get("OKR_BENCH_PROFILE", "0") not in ("", "0"),
-            orm_employees=os.environ.get("OKR_BENCH_ORM_EMPLOYEES", "0") not in ("", "0"),
-            targets=os.environ.get("OKR_BENCH_TARGETS", "0") not in ("", "0"),
+            profile=env_flag("OKR_BENCH_PROFILE"),
+            orm_employees=env_flag("OKR_BENCH_ORM_EMPLOYEES"),
+            targets=env_flag("OKR_BENCH_TARGETS"),
         )
 
     @property
     def month_end(self):
-        return (self.month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
-            days=1
-        )
+        return month_end(self.month)
 
     @property
     def data_start(self):
