@@ -323,20 +323,32 @@ class KpiTarget(models.Model):
         parent_ids = targets._rollup_parent_ids()
         leaves = targets.browse([i for i in targets.ids if i not in parent_ids])
         leaves._store_actuals(leaves._measured_actuals())
-        parents = (targets - leaves).sorted(lambda t: -t.parent_path.count("/"))
-        for parent in parents:  # deepest first: a parent reads its children's new actuals
+        parents = (targets - leaves).grouped(lambda t: t.parent_path.count("/"))
+        self.flush_model(["actual", "has_actual"])
+        for depth in sorted(parents, reverse=True):  # deepest first: parents read new actuals
+            level = parents[depth]
             self.env.cr.execute(
                 SQL(
-                    """SELECT CASE WHEN has_actual THEN actual END FROM kpi_target
-                       WHERE parent_id = %s AND definition_id = %s ORDER BY id""",
-                    parent.id,
-                    parent.definition_id.id,
+                    """SELECT child.parent_id, CASE WHEN child.has_actual THEN child.actual END
+                       FROM kpi_target child
+                       JOIN kpi_target parent ON parent.id = child.parent_id
+                       WHERE child.parent_id = ANY(%s)
+                         AND child.definition_id = parent.definition_id
+                       ORDER BY child.id""",
+                    level.ids,
                 )
             )
-            actual = kpi_logic.roll_up(
-                [value for (value,) in self.env.cr.fetchall()], parent.definition_id.aggregation
+            children = {}
+            for parent_id, value in self.env.cr.fetchall():
+                children.setdefault(parent_id, []).append(value)
+            level._store_actuals(
+                {
+                    parent.id: kpi_logic.roll_up(
+                        children.get(parent.id, []), parent.definition_id.aggregation
+                    )
+                    for parent in level
+                }
             )
-            parent._store_actuals({parent.id: actual})
 
     def _rollup_parent_ids(self):
         """Ids of these targets that roll up children of their own KPI (one query)."""
