@@ -376,12 +376,13 @@ class OkrIncentiveRun(models.Model):
         client, _path = connector.sudo()._api_client()
         sink = PayrollSink(client, connector.sudo().push_path or "incentives")
         results = sink.push([posting._sink_line() for posting in pending])
-        failures = []
+        failures, delivered = [], []
         for posting, result in zip(pending, results, strict=True):
             if result.status in ("posted", "duplicate"):
-                posting.write({"state": "sent", "payroll_reference": connector.name})
+                delivered.append(posting.id)
             else:
                 failures.append(f"{posting.ledger_key}: {connector._redact(result.reason or '')}")
+        pending.browse(delivered).write({"state": "sent", "payroll_reference": connector.name})
         if failures:
             self.message_post(
                 body=self.env._(
