@@ -100,17 +100,3 @@ class OkrBehaviourScore(models.Model):
                         **names,
                     )
                 )
-
-    @api.model
-    def _averages(self, employees, cycles):
-        """{(employee id, cycle id, dimension id, role): (mean score, count)}: one grouped
-        query for all employees and cycles."""
-        rows = self._read_group(
-            [("employee_id", "in", employees.ids), ("cycle_id", "in", cycles.ids)],
-            ["employee_id", "cycle_id", "dimension_id", "reviewer_role"],
-            ["score:avg", "__count"],
-        )
-        return {
-            (employee.id, cycle.id, dimension.id, role): (average, count)
-            for employee, cycle, dimension, role, average, count in rows
-        }
