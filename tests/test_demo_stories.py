@@ -13,6 +13,7 @@ import unittest
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import AccessDenied
 from odoo.tests import TransactionCase, tagged
 
 
@@ -148,3 +149,31 @@ class TestDemoStories(TransactionCase):
             self.assertGreaterEqual(len(checkins), cycle_days // 7 - 1, department)
             if checkins:
                 self.assertGreater(objective.progress, 0, "the team average moved")
+
+    def test_demo_users_log_in_with_their_login_as_password(self):
+        users = {
+            xmlid: self.ref(xmlid)
+            for xmlid in (
+                "user_zhao_lei",
+                "user_li_na",
+                "user_wang_wu",
+                "user_chen_jie",
+                "user_liu_yang",
+                "user_zhang_san_portal",
+                "user_qian_hong",
+                "user_lin_tao",
+                "user_deng_fang",
+            )
+        }
+        for xmlid, user in users.items():
+            credential = {"login": user.login, "password": user.login, "type": "password"}
+            info = user.with_user(user)._check_credentials(credential, {"interactive": False})
+            self.assertEqual(info["uid"], user.id, xmlid)
+            wrong = dict(credential, password="not-" + user.login)
+            with self.assertRaises(AccessDenied, msg=xmlid):
+                user.with_user(user)._check_credentials(wrong, {"interactive": False})
+        # The first login re-hashed the quick demo hash at Odoo's full work factor.
+        user = users["user_wang_wu"]
+        self.env.cr.execute("SELECT password FROM res_users WHERE id = %s", [user.id])
+        [hashed] = self.env.cr.fetchone()
+        self.assertFalse(user._crypt_context().needs_update(hashed))

@@ -3,6 +3,7 @@ import random
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from passlib.context import CryptContext
 
 from odoo import api, fields, models
 
@@ -63,6 +64,11 @@ SATISFACTION = {
     "emp_tang_min": (70, 81),
 }
 
+# The demo users' passwords are public (each is the login, see the README): they are
+# hashed with few rounds, so that nine users do not add seconds to a demo install;
+# Odoo re-hashes a password at its full work factor on the user's first login.
+DEMO_PASSWORDS = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=6000)
+
 
 class OkrCycle(models.Model):
     """The demo's history: three months of attendance, daily KPI values and
@@ -77,6 +83,14 @@ class OkrCycle(models.Model):
 
     def _okr_demo_refs(self, xmlids):
         return {xmlid: self._okr_demo_ref(xmlid) for xmlid in xmlids}
+
+    @api.model
+    def _okr_demo_passwords(self, xmlids):
+        """Give each demo user of ``xmlids`` its login as password."""
+        Users = self.env["res.users"].sudo()
+        for user in self._okr_demo_refs(xmlids).values():
+            Users._set_encrypted_password(user.id, DEMO_PASSWORDS.hash(user.login))
+        return True
 
     @api.model
     def _okr_demo_history(self):
@@ -139,6 +153,8 @@ class OkrCycle(models.Model):
         spans = frozenset((v["employee_id"], v["check_in"], v["check_out"]) for v in vals_list)
         with Attendance._okr_prechecked_creation(spans):
             Attendance.with_context(tracking_disable=True).create(vals_list)
+            # Worked hours are computed per employee only while the batch is known.
+            Attendance.flush_model()
         return attended
 
     # ------------------------------------------------------------------
