@@ -255,3 +255,78 @@ class TestAttendanceBulkImport(ConnectorCase):
             created = Attendance.create([listed, other])
         self.assertEqual(checked, created[1:].ids, "only the unlisted one is searched")
         self.assertEqual(created.mapped("worked_hours"), [2.0, 2.0])
+
+    def test_contract_change_mid_period_equals_one_by_one_creation(self):
+        """A worker whose schedule changes with a new contract version mid-period: each
+        day's breaks come from the version of that day, as in Odoo's own creation."""
+        worker = self.by_badge["1003"]
+        twin = self.env["hr.employee"].create(
+            {"name": "Twin of Chen Jie", "company_id": self.factory.id}
+        )
+        (worker | twin).tz = "Asia/Shanghai"
+        # From 11 November: 07:00-11:00 and 13:00-17:00, a two-hour break.
+        long_lunch = self.env["resource.calendar"].create(
+            {
+                "name": "Long lunch",
+                "tz": "Asia/Shanghai",
+                "company_id": self.factory.id,
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": name,
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": stop,
+                            "day_period": period,
+                        },
+                    )
+                    for day in range(5)
+                    for name, start, stop, period in (
+                        ("Morning", 7, 11, "morning"),
+                        ("Lunch", 11, 13, "lunch"),
+                        ("Afternoon", 13, 17, "afternoon"),
+                    )
+                ],
+            }
+        )
+        for employee in worker | twin:
+            employee.version_id.write(
+                {
+                    "date_version": DT(2026, 1, 1).date(),
+                    "contract_date_start": DT(2026, 1, 1).date(),
+                }
+            )
+            employee.create_version(
+                {"date_version": DT(2026, 11, 11).date(), "resource_calendar_id": long_lunch.id}
+            )
+        shifts = [
+            ("2026-11-02 08:00:00", "2026-11-02 17:00:00"),
+            ("2026-11-10 08:00:00", "2026-11-10 17:00:00"),
+            ("2026-11-11 08:00:00", "2026-11-11 17:00:00"),
+            ("2026-11-12 07:00:00", "2026-11-12 19:00:00"),
+        ]
+        lines = [
+            f"{worker.barcode},{worker.name},{moment},{state}"
+            for check_in, check_out in shifts
+            for moment, state in ((check_in, "C/In"), (check_out, "C/Out"))
+        ]
+        log = self._upload("\n".join(["No.,Name,Time,State", *lines]).encode())
+        self.assertCounts(log, created=len(shifts))
+        Attendance = self.env["hr.attendance"]
+        imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
+        for attendance in imported:  # the normal path: one create per attendance
+            Attendance.create(
+                {
+                    "employee_id": twin.id,
+                    "check_in": attendance.check_in,
+                    "check_out": attendance.check_out,
+                }
+            )
+        bulk, plain = self._summary(worker), self._summary(twin)
+        self.assertEqual(bulk[0], plain[0])
+        self.assertEqual([line[:-1] for line in bulk[1]], [line[:-1] for line in plain[1]])
+        self.assertEqual(
+            [a[3] for a in bulk[0]], [8.0, 8.0, 7.0, 10.0], "the break follows the version"
+        )

@@ -1,3 +1,4 @@
+import bisect
 import contextlib
 import datetime
 
@@ -18,6 +19,11 @@ from ..logic import sync
 # it (not a client, unlike a context key), only for the duration of that creation,
 # and only the listed attendances skip core's per-record overlap searches.
 PRECHECKED = "okr_prechecked_attendances"
+# Key, in the same cache and for the same duration, of the look-ups core's overtime
+# computation repeats for every attendance of a batch and that cannot change while
+# the batch is created: contract version per employee and day, local times per
+# attendance. See hr.employee._get_version and _get_localized_times below.
+BULK_MEMO = "okr_bulk_attendance_memo"
 
 
 class HrAttendance(models.Model):
@@ -29,11 +35,15 @@ class HrAttendance(models.Model):
         check-out or None) are known not to overlap any other of their employee."""
         cache = self.env.cr.cache
         previous = cache.get(PRECHECKED, frozenset())
+        previous_memo = cache.get(BULK_MEMO)
         cache[PRECHECKED] = previous | frozenset(spans)
+        cache[BULK_MEMO] = previous_memo if previous_memo is not None else {}
         try:
             yield
         finally:
             cache[PRECHECKED] = previous
+            if previous_memo is None:
+                cache.pop(BULK_MEMO, None)
 
     def _okr_prechecked(self):
         """The attendances of ``self`` being created by a bulk import that checked them."""
@@ -41,6 +51,33 @@ class HrAttendance(models.Model):
         if not spans:
             return self.browse()
         return self.filtered(lambda a: (a.employee_id.id, a.check_in, a.check_out or None) in spans)
+
+    def _get_localized_times(self):
+        """Core's local check-in and check-out, computed once per attendance while a
+        bulk import creates its batch (core asks for them several times per record)."""
+        memo = self.env.cr.cache.get(BULK_MEMO)
+        if memo is None:
+            return super()._get_localized_times()
+        key = ("times", self.id, self.employee_id.id, self.check_in, self.check_out)
+        if key not in memo:
+            memo[key] = super()._get_localized_times()
+        return memo[key]
+
+    def _linked_overtimes(self):
+        """Core's overtime lines starting at one of the check-ins of ``self``; for a bulk
+        batch, searched by date range and filtered here rather than through a domain
+        listing every check-in."""
+        if self.env.cr.cache.get(BULK_MEMO) is None:
+            return super()._linked_overtimes()
+        starts = set(self.mapped("check_in"))
+        lines = self.env["hr.attendance.overtime.line"].search(
+            [
+                ("time_start", ">=", min(starts)),
+                ("time_start", "<=", max(starts)),
+                ("employee_id", "in", self.employee_id.ids),
+            ]
+        )
+        return lines.filtered(lambda line: line.time_start in starts)
 
     @api.constrains("check_in", "check_out", "employee_id")
     def _check_validity(self):
@@ -79,20 +116,34 @@ class HrAttendance(models.Model):
         for attendance in attendances:
             start = pytz.utc.localize(attendance.check_in).astimezone(tz)
             end = pytz.utc.localize(attendance.check_out).astimezone(tz)
-            valid = employee.sudo()._get_versions_with_contract_overlap_with_period(
-                start.date(), end.date()
+            # hr.employee._get_versions_with_contract_overlap_with_period, in Python
+            first, last = start.date(), end.date()
+            valid = versions.filtered(
+                lambda v, first=first, last=last: (
+                    v.contract_date_start
+                    and v.contract_date_start <= last
+                    and (not v.contract_date_end or v.contract_date_end >= first)
+                )
             )
             groups.setdefault(valid, []).append((attendance, start, end))
         for valid, spans in groups.items():
             lowest = min(start for _a, start, _e in spans)
             highest = max(end for _a, _s, end in spans)
-            breaks = self._okr_breaks(employee, valid, lowest, highest)
+            breaks = list(self._okr_breaks(employee, valid, lowest, highest))
+            stops = [stop for _start, stop, _records in breaks]
             for attendance, start, end in spans:
                 if end < start:  # refused by a constraint later; core says 0 meanwhile
                     attendance.worked_hours = 0.0
                     continue
+                # Only the breaks touching the attendance can change its hours: the
+                # breaks are sorted and disjoint, so they are found by bisection.
+                touching = []
+                for index in range(bisect.bisect_left(stops, start), len(breaks)):
+                    if breaks[index][0] > end:
+                        break
+                    touching.append(breaks[index])
                 attendance.worked_hours = sum_intervals(
-                    Intervals([(start, end, attendance)]) - breaks
+                    Intervals([(start, end, attendance)]) - Intervals(touching)
                 )
         return True
 
