@@ -6,7 +6,10 @@ check-outs), imports it into ``hr.attendance`` through an attendance-file
 connector, then imports the very same file again, which must create nothing.
 
 Every argument is an Odoo server option; the settings are environment
-variables: OKR_BENCH_PUNCHES (100000), OKR_BENCH_IMPORT_EMPLOYEES (1000).
+variables: OKR_BENCH_PUNCHES (100000), OKR_BENCH_IMPORT_EMPLOYEES (1000) and
+OKR_BENCH_MODE: ``single`` (this process writes every batch) or ``jobs`` (the run
+is split into OCA queue jobs that a running Odoo server's workers write; the
+time runs until the run's log is closed).
 """
 
 import cProfile
@@ -51,44 +54,82 @@ def punch_file(employees, punches, seed=7):
     return ("\n".join(rows[: punches + 1]) + "\n").encode("utf-8"), len(rows[: punches + 1]) - 1
 
 
+def wait_for_jobs(db, log_id, timeout=1800):
+    """Wait until the queue jobs of a run have closed its log (new transaction each
+    look); fail at once when one of them failed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Registry(db).cursor() as cr:
+            cr.execute("SELECT state FROM okr_sync_log WHERE id = %s", [log_id])
+            if cr.fetchone()[0] != "running":
+                return
+            cr.execute("SELECT exc_info FROM queue_job WHERE state = 'failed' LIMIT 1")
+            failed = cr.fetchone()
+            if failed:
+                raise SystemExit(f"a queue job failed:\n{failed[0]}")
+        time.sleep(0.2)
+    raise SystemExit(f"the run's queue jobs did not finish within {timeout} s")
+
+
+def timed_imports(connector, data, db, jobs):
+    """[(label, seconds, log)] of importing ``data`` twice with ``connector``."""
+    cr = connector.env.cr
+    results = []
+    for label in ("first import", "same file again"):
+        start = time.perf_counter()
+        profiler = cProfile.Profile() if os.environ.get("OKR_BENCH_PROFILE") else None
+        if profiler and not jobs:
+            profiler.enable()
+        log = connector._run("upload", data=data, filename="punches.csv")
+        cr.commit()
+        if jobs:
+            wait_for_jobs(db, log.id)
+            log.invalidate_recordset()
+        if profiler and not jobs:
+            profiler.disable()
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(25)
+            stats.print_callers("models.py:.*\\(search\\)")
+        seconds = time.perf_counter() - start
+        results.append((label, seconds, log))
+        say(f"  {label}: {seconds:.1f} s — {log.message}")
+    return results
+
+
 def main():
     config.parse_config(sys.argv[1:], setup_logging=True)
     db = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
     assert db and db.startswith(MARK), f"refusing to run on database {db!r}"
     punches = int(os.environ.get("OKR_BENCH_PUNCHES", "100000"))
     size = int(os.environ.get("OKR_BENCH_IMPORT_EMPLOYEES", "1000"))
+    jobs = os.environ.get("OKR_BENCH_MODE", "single") == "jobs"
+    # Own workers per measure: "9…" badges for one process, "8…" for the queue jobs.
+    prefix, tag = ("8", "jobs ") if jobs else ("9", "")
     threading.current_thread().dbname = db
     with Registry(db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+        # Without queue jobs, a run writes its batches itself (queue_job's own switch).
+        env = api.Environment(cr, SUPERUSER_ID, {} if jobs else {"queue_job__no_delay": True})
         say(f"== Creating {size} employees with badges")
         employees = env["hr.employee"].create(
-            [{"name": f"{MARK} worker {i}", "barcode": f"9{i:06d}"} for i in range(size)]
+            [
+                {"name": f"{MARK} {tag}worker {i}", "barcode": f"{prefix}{i:06d}"}
+                for i in range(size)
+            ]
         )
         data, rows = punch_file([(e.barcode, e.name) for e in employees], punches)
         connector = env["okr.connector"].create(
-            {"name": f"{MARK} terminal", "kind": "attendance_csv", "tz": "Asia/Shanghai"}
+            {"name": f"{MARK} {tag}terminal", "kind": "attendance_csv", "tz": "Asia/Shanghai"}
         )
         cr.commit()
-        results = []
-        for label in ("first import", "same file again"):
-            start = time.perf_counter()
-            profiler = cProfile.Profile() if os.environ.get("OKR_BENCH_PROFILE") else None
-            if profiler:
-                profiler.enable()
-            log = connector._run("upload", data=data, filename="punches.csv")
-            if profiler:
-                profiler.disable()
-                stats = pstats.Stats(profiler).sort_stats("cumulative")
-                stats.print_stats(25)
-                stats.print_callers("models.py:.*\\(search\\)")
-            cr.commit()
-            seconds = time.perf_counter() - start
-            results.append((label, seconds, log))
-            say(f"  {label}: {seconds:.1f} s — {log.message}")
+        results = timed_imports(connector, data, db, jobs)
         attendances = env["hr.attendance"].search_count([("employee_id", "in", employees.ids)])
         first, second = results[0], results[1]
         say("")
         say(f"{'':32}{'value':>14}")
+        writers = "one process"
+        if jobs:
+            writers = f"{os.environ.get('OKR_BENCH_JOB_WORKERS', '?')} Odoo workers"
+        say(f"{'batches written by':32}{writers:>14}")
         say(f"{'punches in the file':32}{rows:>14,}")
         say(f"{'attendances created':32}{first[2].created_count:>14,}")
         say(f"{'failed rows':32}{first[2].failed_count:>14,}")

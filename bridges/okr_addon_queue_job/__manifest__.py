@@ -2,12 +2,13 @@
 {
     "name": "OKR Connectors: Job Queue",
     "summary": "Large connector runs are split into queue jobs shared by the Odoo workers",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],
     "website": "https://github.com/okr-addon/okr_addon",
     "license": "LGPL-3",
     "depends": ["okr_addon", "queue_job"],
+    "data": ["security/ir.model.access.csv", "views/okr_sync_log_views.xml"],
     "auto_install": True,
 }

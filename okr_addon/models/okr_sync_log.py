@@ -72,6 +72,11 @@ class OkrSyncLog(models.Model):
                 "failed_count": self.failed_count + len(outcome.failures),
             }
         )
+        self._add_failures(outcome.failures)
+
+    def _add_failures(self, failures):
+        """Add the failed rows ``failures`` (row, field, reason, raw values) to this log."""
+        self.ensure_one()
         self.env["okr.sync.log.line"].create(
             [
                 {
@@ -81,7 +86,7 @@ class OkrSyncLog(models.Model):
                     "reason": reason,
                     "raw": sync.dump_raw(raws) if raws else False,
                 }
-                for row, field, reason, raws in outcome.failures
+                for row, field, reason, raws in failures
             ]
         )
 

@@ -1,1 +1,1 @@
-from . import okr_connector, okr_sync_log
+from . import okr_connector, okr_sync_log, okr_sync_log_batch

@@ -1,14 +1,13 @@
 """With OCA queue_job installed, a connector run that has more than one batch to
 write reads its source once, then hands each batch to a queue job: several Odoo
-workers (or servers) write them side by side, and the last job closes the run's
-log. Batches never split one employee's entries, so jobs never compete for the
-same attendances."""
-
-import json
+workers (or servers) write them side by side. When all of them are done, a last
+job adds up their counts and closes the run's log. Batches never split one
+employee's entries, so jobs never compete for the same attendances."""
 
 from odoo import models
 from odoo.addons.okr_addon.okr_addon.logic import sync
 from odoo.addons.okr_addon.okr_addon.models.okr_connector import RUN_LOCK, TARGET_MODELS
+from odoo.addons.queue_job.delay import group
 
 
 class OkrConnector(models.Model):
@@ -18,7 +17,8 @@ class OkrConnector(models.Model):
         batches = self._batches(entries)
         if len(batches) < 2:
             return super()._import_batches(log, entries, warnings)
-        log.write({"jobs_left": len(batches), "job_warnings": json.dumps(list(warnings))})
+        log.job_count = len(batches)
+        jobs = []
         for number, batch in enumerate(batches, 1):
             description = self.env._(
                 "%(connector)s: batch %(number)s of %(count)s",
@@ -27,25 +27,56 @@ class OkrConnector(models.Model):
                 count=len(batches),
             )
             rows = [[entry.row, entry.raws, entry.item] for entry in batch]
-            self.with_delay(description=description)._job_import_batch(log, rows)
+            jobs.append(self.delayable(description=description)._job_import_batch(log, rows))
+        closing = self.delayable(
+            description=self.env._("%(connector)s: close the run", connector=self.name)
+        )._job_close_run(log, list(warnings))
+        group(*jobs).on_done(closing).delay()
         return False
 
     def _job_import_batch(self, log, rows):
-        """Write one batch of a run (a queue job); the last batch closes the log.
+        """Write one batch of a run (a queue job).
 
         A job holds the run lock in shared mode: the jobs of one run go side by side,
-        but a new run of the connector is refused while one of them is writing."""
+        but a new run of the connector is refused while one of them is writing. It only
+        inserts rows (its counts, its failed rows), never updates the run's log, so jobs
+        committing side by side never make each other fail and start again."""
         self.ensure_one()
         self.env.cr.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", (RUN_LOCK, self.id))
         connector = self.with_company(self.company_id)
         entries = [sync.Entry(row, raws, item) for row, raws, item in rows]
         outcome = self.env[TARGET_MODELS[self.kind]]._okr_connector_import(connector, entries)
-        # Lock the log row: two jobs finishing together must not both (or neither) close it.
-        self.env.cr.execute("SELECT id FROM okr_sync_log WHERE id = %s FOR UPDATE", (log.id,))
-        log.invalidate_recordset(["jobs_left", "created_count", "updated_count"])
-        log.invalidate_recordset(["unchanged_count", "failed_count", "state"])
-        log._add(outcome)
-        log.jobs_left -= 1
-        if log.jobs_left <= 0 and log.state == "running":
-            connector._close_log(log, json.loads(log.job_warnings or "[]"))
-        return log.jobs_left
+        self.env["okr.sync.log.batch"].create(
+            {
+                "log_id": log.id,
+                "created_count": outcome.created,
+                "updated_count": outcome.updated,
+                "unchanged_count": outcome.unchanged,
+                "failed_count": len(outcome.failures),
+            }
+        )
+        log._add_failures(outcome.failures)
+        return self.env._(
+            "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+            created=outcome.created,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            failed=len(outcome.failures),
+        )
+
+    def _job_close_run(self, log, warnings):
+        """Add the counts of the run's batches to its log (which holds the rows refused
+        while reading) and close it: a queue job that runs when every batch job is done."""
+        self.ensure_one()
+        if log.state != "running":
+            return log.message
+        totals = {
+            field: log[field]
+            for field in ("created_count", "updated_count", "unchanged_count", "failed_count")
+        }
+        for batch in log.batch_ids:
+            for field in totals:
+                totals[field] += batch[field]
+        log.write(totals)
+        self._close_log(log, warnings)
+        return log.message

@@ -1,14 +1,19 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class OkrSyncLog(models.Model):
     _inherit = "okr.sync.log"
 
+    job_count = fields.Integer(
+        string="Queue Jobs", readonly=True, help="Batches of this run written by queue jobs."
+    )
+    batch_ids = fields.One2many("okr.sync.log.batch", "log_id", string="Batches", readonly=True)
     jobs_left = fields.Integer(
-        readonly=True,
-        help="Queue jobs of this run that have not written their batch yet; the last one "
-        "closes the log.",
+        compute="_compute_jobs_left",
+        help="Queue jobs of this run that have not written their batch yet.",
     )
-    job_warnings = fields.Text(
-        readonly=True, help="Warnings of the reading, added to the summary at the end."
-    )
+
+    @api.depends("job_count", "batch_ids")
+    def _compute_jobs_left(self):
+        for log in self:
+            log.jobs_left = max(log.job_count - len(log.batch_ids), 0)

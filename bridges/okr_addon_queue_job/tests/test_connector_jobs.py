@@ -16,19 +16,27 @@ class TestConnectorJobs(ConnectorCase):
             log = self._upload(data)
         return log, trap
 
-    def test_large_file_is_split_into_jobs_and_the_last_one_closes_the_log(self):
+    def test_large_file_is_split_into_jobs_and_a_last_one_closes_the_log(self):
         data = self._sample("zkteco_demo_2026-11.csv")
         log, trap = self._upload_in_jobs(data)
         # 10 workers with about 20 attendances each, 50 entries per batch: two workers
-        # per batch (one worker's entries are never split).
-        trap.assert_jobs_count(5)
-        self.assertEqual((log.state, log.jobs_left), ("running", 5))
+        # per batch (one worker's entries are never split); then the closing job.
+        trap.assert_jobs_count(6)
+        self.assertEqual((log.state, log.job_count, log.jobs_left), ("running", 5, 5))
         self.assertFalse(self._attendances(), "nothing written before the jobs run")
         jobs = trap.enqueued_jobs
-        self.assertIn("Press shop terminal: batch 1 of 5", jobs[0].description)
+        batches = [job for job in jobs if job.method_name == "_job_import_batch"]
+        self.assertEqual(
+            sorted(job.description for job in batches),
+            [f"Press shop terminal: batch {number} of 5" for number in range(1, 6)],
+        )
+        closing = [job for job in jobs if job.method_name == "_job_close_run"]
+        self.assertEqual(len(closing), 1)
+        self.assertEqual(len(closing[0].depends_on), 5, "it waits for every batch")
         trap.perform_enqueued_jobs()
         self.assertCounts(log, created=208)
         self.assertEqual((log.state, log.jobs_left), ("success", 0))
+        self.assertEqual(sum(log.batch_ids.mapped("created_count")), 208)
         self.assertEqual(len(self._attendances()), 208)
         self.assertEqual(self.terminal.last_log_id, log)
 
@@ -39,8 +47,8 @@ class TestConnectorJobs(ConnectorCase):
 
     def test_bad_rows_of_a_job_are_logged_and_a_small_file_runs_at_once(self):
         log, trap = self._upload_in_jobs(self._sample("zkteco_demo_broken.csv"), batch_size=1)
-        self.assertGreater(len(trap.enqueued_jobs), 1)
-        self.assertEqual(log.jobs_left, len(trap.enqueued_jobs))
+        self.assertGreater(len(trap.enqueued_jobs), 2)
+        self.assertEqual(log.jobs_left, len(trap.enqueued_jobs) - 1)
         trap.perform_enqueued_jobs()
         self.assertCounts(log, created=2, failed=9)
         self.assertEqual(log.state, "partial")
@@ -51,3 +59,28 @@ class TestConnectorJobs(ConnectorCase):
         trap.assert_jobs_count(0)
         self.assertCounts(small, created=1)
         self.assertEqual(small.state, "success")
+
+    def test_batch_jobs_never_write_the_log(self):
+        """Jobs of one run commit side by side: a job that updated the run's log would
+        make every other one that started before its commit fail and start again (a
+        serialization failure). Batch jobs only insert; the closing job writes the log."""
+        log, trap = self._upload_in_jobs(self._sample("zkteco_demo_2026-11.csv"))
+        batches = [job for job in trap.enqueued_jobs if job.method_name == "_job_import_batch"]
+        closing = [job for job in trap.enqueued_jobs if job.method_name == "_job_close_run"]
+        Log = type(self.env["okr.sync.log"])
+        written = []
+        original = Log.write
+
+        def spy(records, vals):
+            written.append((records.ids, sorted(vals)))
+            return original(records, vals)
+
+        with patch.object(Log, "write", spy):
+            for job in reversed(batches):  # any order
+                job.perform()
+        self.assertEqual(written, [])
+        self.assertEqual(log.state, "running")
+        self.assertEqual(len(log.batch_ids), 5)
+        closing[0].perform()
+        self.assertCounts(log, created=208)
+        self.assertEqual(log.state, "success")
