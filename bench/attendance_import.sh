@@ -13,6 +13,7 @@
 #   OKR_BENCH_JOB_WORKERS=2   Odoo worker processes (and queue_job channel capacity)
 #                             for measure 2; 0 skips it
 #   OKR_BENCH_PROFILE=1       cProfile summary of measure 1
+#   OKR_BENCH_SINGLE=0        skip measure 1
 #   OKR_BENCH_KEEP=1          keep the database
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/_common.sh"
 cd "$ROOT"
@@ -50,15 +51,18 @@ run_bench() {
     "$PYTHON" "$ROOT/bench/attendance_import.py" "${DB_ARGS[@]}" -d "$db" --addons-path="$addons" \
         --log-level=warn --no-http --workers=0 --max-cron-threads=0
 }
-echo "== Measure 1: one Odoo process"
-OKR_BENCH_MODE=single run_bench
+if [ "${OKR_BENCH_SINGLE:-1}" != 0 ]; then
+    echo "== Measure 1: one Odoo process"
+    OKR_BENCH_MODE=single run_bench
+fi
 [ "$workers" -gt 0 ] || exit 0
 
 port="${OKR_BENCH_HTTP_PORT:-8391}"
 server_log="$(mktemp -t okr_bench_import_server.XXXXXX.log)"
 echo ""
 echo "== Measure 2: queue jobs written by $workers Odoo workers (server log: $server_log)"
-ODOO_QUEUE_JOB_CHANNELS="root:$workers" "$PYTHON" -m odoo "${DB_ARGS[@]}" -d "$db" \
+read -r -a server <<<"$(odoo_server_cmd)"
+ODOO_QUEUE_JOB_CHANNELS="root:$workers" "${server[@]}" "${DB_ARGS[@]}" -d "$db" \
     --db-filter "^${db}\$" --addons-path="$addons" --load=base,web,queue_job \
     --workers="$workers" --max-cron-threads=0 --http-interface 127.0.0.1 --http-port "$port" \
     --limit-time-cpu 1800 --limit-time-real 3600 --limit-memory-soft 4294967296 \

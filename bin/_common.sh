@@ -24,6 +24,25 @@ sys.exit(0 if release.version_info[0] == 19 else 1)
 PY
 }
 
+# The command that starts an Odoo server: a multi-process server (--workers) starts its
+# websocket process by running its own script again, which "python -m odoo" cannot be.
+odoo_server_cmd() {
+    local script
+    script="$("$PYTHON" - <<'PY' 2>/dev/null
+import os, shutil
+import odoo
+# odoo-bin next to the odoo package of a source tree, else a pip-installed "odoo" script
+scripts = [os.path.join(os.path.dirname(os.path.abspath(p)), "odoo-bin") for p in odoo.__path__]
+print(next((s for s in scripts if os.path.isfile(s)), shutil.which("odoo") or ""))
+PY
+)"
+    if [ -n "$script" ]; then
+        echo "$PYTHON $script"
+    else
+        echo "$PYTHON -m odoo"
+    fi
+}
+
 odoo_missing_message() {
     echo "Odoo 19 is not importable by $PYTHON: install an Odoo 19.0 source tree and its" \
          "requirements.txt, then make it importable (pip install -e <tree>, a .pth file," \
