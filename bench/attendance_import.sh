@@ -61,8 +61,9 @@ port="${OKR_BENCH_HTTP_PORT:-8391}"
 server_log="$(mktemp -t okr_bench_import_server.XXXXXX.log)"
 echo ""
 echo "== Measure 2: queue jobs written by $workers Odoo workers (server log: $server_log)"
-read -r -a server <<<"$(odoo_server_cmd)"
-ODOO_QUEUE_JOB_CHANNELS="root:$workers" "${server[@]}" "${DB_ARGS[@]}" -d "$db" \
+check_gevent
+set_odoo_server
+ODOO_QUEUE_JOB_CHANNELS="root:$workers" "${ODOO_SERVER[@]}" "${DB_ARGS[@]}" -d "$db" \
     --db-filter "^${db}\$" --addons-path="$addons" --load=base,web,queue_job \
     --workers="$workers" --max-cron-threads=0 --http-interface 127.0.0.1 --http-port "$port" \
     --limit-time-cpu 1800 --limit-time-real 3600 --limit-memory-soft 4294967296 \

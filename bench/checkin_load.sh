@@ -127,8 +127,9 @@ fi
 port="${OKR_LOAD_PORT:-$(free_port 8090 8099)}"
 gevent_port="${OKR_LOAD_GEVENT_PORT:-$(free_port 8190 8199)}"  # websocket worker; 8072 may be taken
 echo "== Serving '$db' on 127.0.0.1:$port with --workers=${OKR_LOAD_WORKERS:-2} (log: $work/server.log)"
-read -r -a server <<<"$(odoo_server_cmd)"
-"${server[@]}" "${DB_ARGS[@]}" -d "$db" --db-filter="^${db}\$" --addons-path="$addons" \
+check_gevent
+set_odoo_server
+"${ODOO_SERVER[@]}" "${DB_ARGS[@]}" -d "$db" --db-filter="^${db}\$" --addons-path="$addons" \
     --workers="${OKR_LOAD_WORKERS:-2}" --max-cron-threads=0 --http-interface 127.0.0.1 \
     --http-port "$port" --gevent-port "$gevent_port" --log-level=warn \
     >"$work/server.log" 2>&1 &

@@ -24,9 +24,10 @@ sys.exit(0 if release.version_info[0] == 19 else 1)
 PY
 }
 
-# The command that starts an Odoo server: a multi-process server (--workers) starts its
-# websocket process by running its own script again, which "python -m odoo" cannot be.
-odoo_server_cmd() {
+# Sets ODOO_SERVER, the command that starts an Odoo server: a multi-process server
+# (--workers) starts its websocket process by running its own script again, which
+# "python -m odoo" cannot be.
+set_odoo_server() {
     local script
     script="$("$PYTHON" - <<'PY' 2>/dev/null
 import os, shutil
@@ -35,11 +36,22 @@ import odoo
 scripts = [os.path.join(os.path.dirname(os.path.abspath(p)), "odoo-bin") for p in odoo.__path__]
 print(next((s for s in scripts if os.path.isfile(s)), shutil.which("odoo") or ""))
 PY
-)"
+)" || true
     if [ -n "$script" ]; then
-        echo "$PYTHON $script"
+        ODOO_SERVER=("$PYTHON" "$script")
     else
-        echo "$PYTHON -m odoo"
+        ODOO_SERVER=("$PYTHON" -m odoo)
+    fi
+}
+
+# A multi-process Odoo server restarts its websocket (gevent) process as soon as it
+# dies: when gevent's own requirements are missing, that is a restart loop that eats a
+# core. Say so before starting such a server.
+check_gevent() {
+    if ! "$PYTHON" -c 'import pkg_resources; pkg_resources.require("gevent")' >/dev/null 2>&1; then
+        echo "WARNING: gevent or one of its requirements (zope.interface, zope.event) is" \
+             "missing: Odoo's websocket process will fail and restart without end," \
+             "slowing everything down. Install them: $PYTHON -m pip install gevent" >&2
     fi
 }
 
