@@ -9,6 +9,10 @@
     "website": "https://github.com/okr-addon/okr_addon",
     "license": "LGPL-3",
     "depends": ["okr_addon", "queue_job"],
-    "data": ["security/ir.model.access.csv", "views/okr_sync_log_views.xml"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/okr_addon_queue_job_security.xml",
+        "views/okr_sync_log_views.xml",
+    ],
     "auto_install": True,
 }

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.addons.okr_addon.tests.common import ConnectorCase
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 CONNECTOR = "odoo.addons.okr_addon.okr_addon.models.okr_connector"
 
@@ -84,3 +84,19 @@ class TestConnectorJobs(ConnectorCase):
         closing[0].perform()
         self.assertCounts(log, created=208)
         self.assertEqual(log.state, "success")
+
+    def test_batches_of_another_company_are_not_readable(self):
+        log, trap = self._upload_in_jobs(self._sample("zkteco_demo_2026-11.csv"))
+        trap.perform_enqueued_jobs()
+        self.assertEqual(len(log.batch_ids), 5)
+        Batch = self.env["okr.sync.log.batch"]
+        self.assertEqual(Batch.with_user(self.user_manager).search_count([]), 5)
+        other = self.env["res.company"].create({"name": "Downtown Store"})
+        outsider = new_test_user(
+            self.env,
+            "okr_store_manager",
+            groups="base.group_user,okr_addon.group_okr_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertEqual(Batch.with_user(outsider).search_count([]), 0)
