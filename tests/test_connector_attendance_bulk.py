@@ -56,6 +56,20 @@ class TestAttendanceBulkImport(ConnectorCase):
                     lines.append(f"{worker.barcode},{worker.name},{check_out},C/Out")
         return "\n".join(["No.,Name,Time,State", *lines]).encode()
 
+    def _create_one_by_one(self, worker, twin):
+        """Give ``twin`` the attendances imported for ``worker``, created the normal
+        way: one create per attendance."""
+        Attendance = self.env["hr.attendance"]
+        imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
+        for attendance in imported:
+            Attendance.create(
+                {
+                    "employee_id": twin.id,
+                    "check_in": attendance.check_in,
+                    "check_out": attendance.check_out,
+                }
+            )
+
     def _summary(self, employee):
         attendances = self.env["hr.attendance"].search(
             [("employee_id", "=", employee.id)], order="check_in"
@@ -153,7 +167,6 @@ class TestAttendanceBulkImport(ConnectorCase):
         for batch in batches:
             for worker in batch.employee_id:
                 self.assertEqual(len(batch.filtered(lambda a, w=worker: a.employee_id == w)), 7)
-        Attendance = self.env["hr.attendance"]
         twins = self.env["hr.employee"].create(
             [
                 {"name": f"Twin of {worker.name}", "company_id": self.factory.id}
@@ -162,15 +175,7 @@ class TestAttendanceBulkImport(ConnectorCase):
         )
         twins.tz = "Asia/Shanghai"
         for worker, twin in zip(workers, twins, strict=True):
-            imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
-            for attendance in imported:  # the normal path: one create per attendance
-                Attendance.create(
-                    {
-                        "employee_id": twin.id,
-                        "check_in": attendance.check_in,
-                        "check_out": attendance.check_out,
-                    }
-                )
+            self._create_one_by_one(worker, twin)
             bulk = self._summary(worker)
             self.assertEqual(len(bulk[0]), len(days))
             self.assertTrue(any(line[3] > 0 for line in bulk[1]), "overtime lines exist")
@@ -315,16 +320,7 @@ class TestAttendanceBulkImport(ConnectorCase):
         ]
         log = self._upload("\n".join(["No.,Name,Time,State", *lines]).encode())
         self.assertCounts(log, created=len(shifts))
-        Attendance = self.env["hr.attendance"]
-        imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
-        for attendance in imported:  # the normal path: one create per attendance
-            Attendance.create(
-                {
-                    "employee_id": twin.id,
-                    "check_in": attendance.check_in,
-                    "check_out": attendance.check_out,
-                }
-            )
+        self._create_one_by_one(worker, twin)
         bulk, plain = self._summary(worker), self._summary(twin)
         self.assertEqual(bulk[0], plain[0])
         self.assertEqual([line[:-1] for line in bulk[1]], [line[:-1] for line in plain[1]])
