@@ -24,7 +24,7 @@ db="okr_bench_import_$(date +%Y%m%d%H%M%S)_$$"
 workers="${OKR_BENCH_JOB_WORKERS:-2}"
 modules=okr_addon
 if [ "$workers" -gt 0 ]; then
-    if "$PYTHON" -c "import odoo.addons.queue_job" 2>/dev/null || "$PYTHON" - <<'PY' 2>/dev/null
+    if "$PYTHON" - <<'PY' 2>/dev/null
 import importlib.util, sys
 sys.exit(0 if importlib.util.find_spec("odoo.addons.queue_job") else 1)
 PY
@@ -73,6 +73,11 @@ for _ in $(seq 120); do
     curl -fsS "http://127.0.0.1:$port/web/health" >/dev/null 2>&1 && break
     sleep 0.5
 done
+if ! curl -fsS "http://127.0.0.1:$port/web/health" >/dev/null 2>&1; then
+    tail -n 40 "$server_log"
+    echo "The Odoo server did not answer on port $port (OKR_BENCH_HTTP_PORT)" >&2
+    exit 1
+fi
 # Each worker loads the database's registry on its first request: not part of a run.
 warmups=()
 for _ in $(seq $((workers * 3))); do

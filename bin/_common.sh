@@ -50,8 +50,9 @@ PY
 check_gevent() {
     if ! "$PYTHON" -c 'import pkg_resources; pkg_resources.require("gevent")' >/dev/null 2>&1; then
         echo "WARNING: gevent or one of its requirements (zope.interface, zope.event) is" \
-             "missing: Odoo's websocket process will fail and restart without end," \
-             "slowing everything down. Install them: $PYTHON -m pip install gevent" >&2
+             "missing or not found: Odoo's websocket process will fail and restart without" \
+             "end, slowing everything down. What is missing:" \
+             "$PYTHON -c 'import pkg_resources; pkg_resources.require(\"gevent\")'" >&2
     fi
 }
 
