@@ -8,14 +8,15 @@ over; nothing here imports Odoo.
 import datetime
 from dataclasses import dataclass, field
 
+from . import kpi
+
 # A difference smaller than this share of the team's level reads as "same as the team".
 SAME_TOLERANCE = 0.05
 
 
 def mean(values):
-    """Arithmetic mean, None for no values (never a made-up 0)."""
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
+    """Arithmetic mean, Nones skipped, None for no values (never a made-up 0)."""
+    return kpi.roll_up(values, "avg")
 
 
 # --- certifications --------------------------------------------------------------------

@@ -295,14 +295,11 @@ class OkrKeyResult(models.Model):
                 ]
             )
         )
+        by_name = history.grouped(lambda c: c.key_result_id.name)
         for result in todo:
             start = result.cycle_id.date_start
-            window = history.filtered(
-                lambda c, r=result, d=start: (
-                    c.key_result_id.name == r.name
-                    and c.date < d
-                    and c.key_result_id.cycle_id != r.cycle_id
-                )
+            window = by_name.get(result.name, history.browse()).filtered(
+                lambda c, r=result, d=start: c.date < d and c.key_result_id.cycle_id != r.cycle_id
             )
             own = window.filtered(lambda c, r=result: c.owner_id == r.employee_id)
             team = (window - own).filtered(
