@@ -149,20 +149,18 @@ class OkrAnomalyFlag(models.Model):
             entry = series.setdefault(result_id, ([], [], start, target, cumulative, department_id))
             entry[0].append(checkin_id)
             entry[1].append(value)
-        steps, department_of = {}, {}  # check-in id: step in % of its key result's range
-        for result_id, (ids, values, start, target, cumulative, department_id) in series.items():
-            department_of[result_id] = department_id
-            moved = stats.progress_steps(values, start, target, cumulative)
-            if moved is not None:
-                steps.update(zip(ids, moved, strict=True))
         new_ids = set(checkins.ids)
-        own, team = {}, {}
-        for result_id, (ids, *_rest) in series.items():
-            for checkin_id in ids:
-                if checkin_id in new_ids or checkin_id not in steps:
-                    continue
-                own.setdefault(result_id, []).append(steps[checkin_id])
-                team.setdefault(department_of[result_id], []).append(steps[checkin_id])
+        steps = {}  # check-in id: step in % of its key result's range
+        own, team = {}, {}  # earlier steps per key result and per department
+        for result_id, (ids, values, start, target, cumulative, department_id) in series.items():
+            moved = stats.progress_steps(values, start, target, cumulative)
+            if moved is None:  # start and target equal: no range to measure steps in
+                continue
+            for checkin_id, step in zip(ids, moved, strict=True):
+                steps[checkin_id] = step
+                if checkin_id not in new_ids:
+                    own.setdefault(result_id, []).append(step)
+                    team.setdefault(department_id, []).append(step)
         vals_list = []
         for checkin in checkins:
             result = checkin.key_result_id
