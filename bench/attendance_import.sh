@@ -24,11 +24,7 @@ db="okr_bench_import_$(date +%Y%m%d%H%M%S)_$$"
 workers="${OKR_BENCH_JOB_WORKERS:-2}"
 modules=okr_addon
 if [ "$workers" -gt 0 ]; then
-    if "$PYTHON" - <<'PY' 2>/dev/null
-import importlib.util, sys
-sys.exit(0 if importlib.util.find_spec("odoo.addons.queue_job") else 1)
-PY
-    then
+    if odoo_addon_found queue_job; then
         modules=okr_addon,okr_addon_queue_job
     else
         echo "== OCA queue_job is not installed: measure 2 (queue jobs) is skipped"

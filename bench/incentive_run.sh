@@ -24,7 +24,7 @@ if ! odoo_available; then
     odoo_missing_message
     exit 2
 fi
-if ! "$PYTHON" -c 'import odoo.addons.payroll' 2>/dev/null; then
+if ! odoo_addon_found payroll; then
     echo "OCA payroll is not importable (pip install 'odoo-addon-payroll>=19.0,<19.1')" >&2
     exit 2
 fi

@@ -56,6 +56,12 @@ check_gevent() {
     fi
 }
 
+# Whether the Odoo addon $1 (e.g. payroll, queue_job) is installed for $PYTHON: found,
+# not imported (an addon's code may need the addons path of a running server).
+odoo_addon_found() {
+    "$PYTHON" -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("odoo.addons." + sys.argv[1]))' "$1" 2>/dev/null
+}
+
 odoo_missing_message() {
     echo "Odoo 19 is not importable by $PYTHON: install an Odoo 19.0 source tree and its" \
          "requirements.txt, then make it importable (pip install -e <tree>, a .pth file," \
