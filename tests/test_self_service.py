@@ -273,7 +273,10 @@ class TestSelfService(HttpCase):
         self.assertIn("Badge or PIN not recognised", login("NOBODY", "0000").text)
         for _attempt in range(5):
             self.assertIn("Badge or PIN not recognised", login("B1001", "0000").text)
-        self.assertIn("Too many wrong PINs", login("B1001", "1234").text)
+        # Locked: even the right PIN reads like an unknown badge (nothing tells which
+        # badges exist or are locked).
+        self.assertIn("Badge or PIN not recognised", login("B1001", "1234").text)
+        self.assertNotIn("Hello Wang Wu", login("B1001", "1234").text)
         self.assertTrue(self.emp_a.okr_kiosk_locked_until)
 
         self.emp_a.okr_kiosk_locked_until = datetime.datetime(2020, 1, 1)

@@ -43,10 +43,13 @@ class OkrKiosk(http.Controller):
         if not employee:
             return self._render("okr_addon.kiosk_login", company, error=kwargs.get("error"))
         service = request.env["okr.self.service"]
+        data = request.session.get(SESSION_KEY) or {}
         return self._render(
             "okr_addon.kiosk_employee",
             company,
             employee=employee,
+            # The page goes back to the badge screen by itself when the session ends.
+            seconds_left=max(int(data.get("expires", 0) - time.time()), 1),
             key_results=service._key_results(employee),
             kpi_targets=service._kpi_targets(employee),
             message=kwargs.get("message"),

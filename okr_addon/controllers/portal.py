@@ -38,7 +38,15 @@ class OkrPortal(CustomerPortal):
         lines = (
             request.env["okr.incentive.line"]
             .sudo()
-            .search([("employee_id", "=", employee.id), ("state", "!=", "withdrawn")], limit=12)
+            .search(
+                [
+                    ("employee_id", "=", employee.id),
+                    ("state", "!=", "withdrawn"),
+                    # HR's draft figures are not news yet: shown once the run is approved.
+                    ("run_id.state", "in", ("approved", "posted")),
+                ],
+                limit=12,
+            )
         )
         feedback = (
             request.env["mail.message"]
@@ -48,6 +56,9 @@ class OkrPortal(CustomerPortal):
                     ("model", "=", "okr.key.result"),
                     ("res_id", "in", key_results.ids),
                     ("message_type", "=", "comment"),
+                    # Internal notes stay in the backend.
+                    ("is_internal", "=", False),
+                    ("subtype_id.internal", "=", False),
                     ("author_id", "!=", request.env.user.partner_id.id),
                 ],
                 limit=10,

@@ -1,3 +1,4 @@
+from . import okr_pay_guard  # noqa: I001  (first: the models below inherit it)
 from . import (
     hr_attendance,
     hr_department,

@@ -1,4 +1,5 @@
 import datetime
+import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -8,6 +9,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..logic import kpi as kpi_logic
 from ..logic import periods
+from .okr_pay_guard import check_finite
 
 NUMERIC = ("integer", "float", "monetary")
 AGGREGATES = [
@@ -114,6 +116,14 @@ class KpiDefinition(models.Model):
     late_tolerance = fields.Integer(
         string="Late Tolerance (min)", default=5, help="Minutes of grace before a late arrival."
     )
+    # --- Typed-in values ----------------------------------------------------------
+    has_plausible_range = fields.Boolean(
+        string="Plausible Range",
+        help="Refuse typed-in values (backend, phone, kiosk, file import) outside "
+        "a minimum and a maximum, e.g. a scrap rate between 0 and 100%.",
+    )
+    plausible_min = fields.Float(string="Minimum")
+    plausible_max = fields.Float(string="Maximum")
     # ----------------------------------------------------------------------------
     skill_ids = fields.Many2many(
         "hr.skill",
@@ -153,6 +163,24 @@ class KpiDefinition(models.Model):
     # ------------------------------------------------------------------
     # Validation
     # ------------------------------------------------------------------
+    def _plausible_range(self):
+        """(lowest, highest) value a person may type in for this KPI."""
+        self.ensure_one()
+        if not self.has_plausible_range:
+            return -math.inf, math.inf
+        return self.plausible_min, self.plausible_max
+
+    @api.constrains("has_plausible_range", "plausible_min", "plausible_max")
+    def _check_plausible_range(self):
+        for definition in self.filtered("has_plausible_range"):
+            low, high = definition.plausible_min, definition.plausible_max
+            check_finite(self.env, definition.display_name, low, high)
+            if low >= high:
+                raise definition._config_error(
+                    self.env._("Plausible Range"),
+                    self.env._("the minimum must be below the maximum"),
+                )
+
     def _config_error(self, field_label, reason):
         return ValidationError(
             self.env._(

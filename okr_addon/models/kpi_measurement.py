@@ -1,8 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import sync
+from .okr_pay_guard import check_finite
 
 MEASUREMENT_SOURCES = [
     ("manual", "Manual"),
@@ -14,6 +15,11 @@ MEASUREMENT_SOURCES = [
     ("kiosk", "Kiosk"),
 ]
 AUTOMATIC_SOURCES = ("odoo", "attendance")
+# Values a person typed (backend form, phone, kiosk, file import): they must
+# respect the KPI's plausible range, and are refused on KPIs Odoo computes.
+TYPED_SOURCES = ("manual", "portal", "kiosk", "import")
+# Who a value measures and how it came in: changed by an OKR administrator only.
+SUBJECT_FIELDS = ("definition_id", "employee_id", "department_id")
 
 
 class KpiMeasurement(models.Model):
@@ -21,6 +27,7 @@ class KpiMeasurement(models.Model):
 
     _name = "kpi.measurement"
     _description = "KPI Measurement"
+    _inherit = ["okr.pay.guard"]
     _order = "date desc, id desc"
 
     definition_id = fields.Many2one(
@@ -69,6 +76,29 @@ class KpiMeasurement(models.Model):
                     )
                 )
 
+    @api.constrains("value", "definition_id", "source")
+    def _check_value(self):
+        for measurement in self:
+            definition = measurement.definition_id
+            label = self.env._(
+                "KPI value %(kpi)s on %(date)s", kpi=definition.display_name, date=measurement.date
+            )
+            check_finite(self.env, label, measurement.value)
+            if measurement.source not in TYPED_SOURCES:
+                continue
+            low, high = definition._plausible_range()
+            if not low <= measurement.value <= high:
+                raise ValidationError(
+                    self.env._(
+                        "%(what)s: %(value)g is outside the plausible range of this KPI "
+                        "(%(low)g to %(high)g).",
+                        what=label,
+                        value=measurement.value,
+                        low=low,
+                        high=high,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         measurements = super().create(vals_list)
@@ -81,9 +111,67 @@ class KpiMeasurement(models.Model):
         before = self._affected_targets() if moved else self.env["kpi.target"]
         res = super().write(vals)
         (before | self._affected_targets())._recompute_actuals()
+        if "value" in vals or "date" in vals:
+            self.env["okr.anomaly.flag"]._flag_measurements(self)
         return res
 
+    def _okr_check_create(self, vals_list):
+        """Where a value comes from is set by the path it came through: the phone page,
+        the kiosk and the refresh write after their own checks. By hand: typed values;
+        file imports for OKR managers; integrations (connector, import) for OKR
+        administrators. Only administrators type values into a KPI Odoo computes."""
+        admin = self._okr_is_admin()
+        allowed = {"manual"}
+        if self.env.user.has_group("okr_addon.group_okr_manager"):
+            allowed.add("import")
+        if admin:
+            allowed.add("connector")
+        definitions = self.env["kpi.definition"].browse(
+            {vals["definition_id"] for vals in vals_list if vals.get("definition_id")}
+        )
+        computed = set(definitions.filtered(lambda d: d.source in AUTOMATIC_SOURCES).ids)
+        for vals in vals_list:
+            if vals.get("source", "manual") not in allowed:
+                self._okr_refuse("source")
+            if vals.get("definition_id") in computed and not admin:
+                raise AccessError(
+                    self.env._(
+                        "%(kpi)s is computed by Odoo: its values are not typed in.",
+                        kpi=definitions.browse(vals["definition_id"]).display_name,
+                    )
+                )
+
+    def _okr_check_write(self, vals):
+        if "source" in vals and not all(self._okr_same(m, "source", vals["source"]) for m in self):
+            self._okr_refuse("source")
+        if not self._okr_is_admin():
+            for name in SUBJECT_FIELDS:
+                if name in vals and not all(self._okr_same(m, name, vals[name]) for m in self):
+                    self._okr_refuse(name)
+        self._okr_check_typed()
+
+    def _okr_check_typed(self):
+        """Values Odoo computed or a connector brought are changed by their source
+        (or an OKR administrator), not edited by hand."""
+        if self._okr_is_admin():
+            return
+        brought = self.filtered(lambda m: m.source not in TYPED_SOURCES)
+        if brought:
+            raise AccessError(
+                self.env._(
+                    "KPI value %(kpi)s on %(date)s came from %(origin)s: it is corrected "
+                    "at its source, not edited here.",
+                    kpi=brought[0].definition_id.display_name,
+                    date=brought[0].date,
+                    origin=dict(self._fields["source"]._description_selection(self.env))[
+                        brought[0].source
+                    ],
+                )
+            )
+
     def unlink(self):
+        if not self.env.su:
+            self._okr_check_typed()
         targets = self._affected_targets()
         res = super().unlink()
         targets.exists()._recompute_actuals()
@@ -92,9 +180,11 @@ class KpiMeasurement(models.Model):
     def _affected_targets(self):
         """Leaf targets whose actual depends on these measurements (one search).
 
-        Batch jobs set the context key ``kpi_defer_targets`` and recompute once.
+        Batch jobs running as superuser set the context key ``kpi_defer_targets``
+        and recompute once (a context travels with every RPC call: a user's own
+        call cannot leave an actual behind its values).
         """
-        if not self or self.env.context.get("kpi_defer_targets"):
+        if not self or (self.env.su and self.env.context.get("kpi_defer_targets")):
             return self.env["kpi.target"]
         employees = self.employee_id
         # Only department-level values feed department targets.

@@ -1,9 +1,26 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import kpi as kpi_logic
 from ..logic import stats, trends
+from .okr_pay_guard import check_finite
+
+# What a target asks and of whom: nobody below OKR administrator sets their own.
+TERMS_FIELDS = (
+    "definition_id",
+    "level",
+    "employee_id",
+    "department_id",
+    "date_from",
+    "date_to",
+    "floor",
+    "target",
+    "has_stretch",
+    "stretch",
+    "weight",
+    "parent_id",
+)
 
 LEVELS = [("company", "Company"), ("department", "Department"), ("employee", "Employee")]
 
@@ -20,8 +37,19 @@ class KpiTarget(models.Model):
 
     _name = "kpi.target"
     _description = "KPI Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["okr.pay.guard", "mail.thread"]
     _order = "date_from desc, definition_id, level, id"
+    # Measured by the refresh and the forecast, never typed.
+    _okr_workflow_fields = (
+        "actual",
+        "has_actual",
+        "forecast_value",
+        "forecast_low",
+        "forecast_high",
+        "forecast_note",
+        "likely_to_miss",
+        "decline_streak_date",
+    )
     _parent_store = True
     _check_company_auto = True
 
@@ -270,6 +298,43 @@ class KpiTarget(models.Model):
                 raise ValidationError(
                     self.env._("KPI target “%(name)s”: choose the department.", name=target.name)
                 )
+
+    def _okr_check_create(self, vals_list):
+        mine = self.env.user.employee_ids
+        if mine and not self._okr_is_admin():
+            for vals in vals_list:
+                if vals.get("employee_id") in mine.ids:
+                    self._okr_refuse_own_target()
+
+    def _okr_check_write(self, vals):
+        if self._okr_is_admin() or not any(name in vals for name in TERMS_FIELDS):
+            return
+        mine = self.env.user.employee_ids
+        for target in self:
+            changed = any(
+                n in vals and not self._okr_same(target, n, vals[n]) for n in TERMS_FIELDS
+            )
+            if changed and (target.employee_id in mine or vals.get("employee_id") in mine.ids):
+                self._okr_refuse_own_target()
+
+    def _okr_refuse_own_target(self):
+        raise AccessError(
+            self.env._(
+                "Your own KPI target is set by your manager or an OKR administrator, not by you."
+            )
+        )
+
+    @api.constrains("floor", "target", "stretch", "weight")
+    def _check_finite(self):
+        for target in self:
+            check_finite(
+                self.env,
+                self.env._("KPI target “%(name)s”", name=target.name),
+                target.floor,
+                target.target,
+                target.stretch,
+                target.weight,
+            )
 
     @api.constrains("floor", "target", "stretch", "has_stretch", "definition_id")
     def _check_bands(self):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..logic import stats
@@ -13,8 +14,20 @@ class OkrAnomalyFlag(models.Model):
 
     _name = "okr.anomaly.flag"
     _description = "Anomaly Flag"
-    _inherit = ["mail.thread"]
+    _inherit = ["okr.pay.guard", "mail.thread"]
     _order = "date desc, id desc"
+    # A flag records what was found; its review is an act of the reviewer.
+    _okr_workflow_fields = (
+        "state",
+        "employee_id",
+        "definition_id",
+        "measurement_id",
+        "key_result_id",
+        "checkin_id",
+        "date",
+        "value",
+        "reason",
+    )
 
     employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="employee_id.company_id", store=True)
@@ -42,10 +55,26 @@ class OkrAnomalyFlag(models.Model):
         )
 
     def action_dismiss(self):
-        self.state = "dismissed"
+        self._check_reviewer()
+        self.sudo().state = "dismissed"
 
     def action_confirm(self):
-        self.state = "confirmed"
+        self._check_reviewer()
+        self.sudo().state = "confirmed"
+
+    def _check_reviewer(self):
+        """Managers review their team's flags (record rules), OKR administrators all;
+        nobody reviews a flag on their own value."""
+        self.check_access("write")
+        own = self.filtered(lambda f: f.employee_id.sudo().user_id == self.env.user)
+        if own and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The flag on your own value (%(date)s) is reviewed by your manager or "
+                    "an OKR administrator.",
+                    date=own[0].date,
+                )
+            )
 
     @api.model
     def _flag_measurements(self, measurements):

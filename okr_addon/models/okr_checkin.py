@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .okr_pay_guard import check_finite
 
 SOURCES = [
     ("manual", "Manual"),
@@ -16,6 +18,7 @@ class OkrCheckin(models.Model):
 
     _name = "okr.checkin"
     _description = "OKR Check-in"
+    _inherit = ["okr.pay.guard"]
     _order = "date desc, id desc"
 
     key_result_id = fields.Many2one("okr.key.result", required=True, ondelete="cascade", index=True)
@@ -52,6 +55,46 @@ class OkrCheckin(models.Model):
         checkins = super().create(vals_list)
         self.env["okr.anomaly.flag"]._flag_checkins(checkins)
         return checkins
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "value" in vals or "date" in vals:
+            self.env["okr.anomaly.flag"]._flag_checkins(self)
+        return res
+
+    def _okr_check_create(self, vals_list):
+        """Check-ins by hand are in the caller's name, typed in; OKR administrators
+        may also file those of an integration (import, connector). The phone page
+        and the kiosk write after their own checks."""
+        mine = self.env.user.employee_ids
+        allowed = {"manual", "import", "connector"} if self._okr_is_admin() else {"manual"}
+        for vals in vals_list:
+            if vals.get("source", "manual") not in allowed:
+                self._okr_refuse("source")
+            if vals.get("employee_id") and vals["employee_id"] not in mine.ids:
+                self._okr_refuse_checked_in_by()
+
+    def _okr_check_write(self, vals):
+        for name in ("key_result_id", "employee_id", "source"):
+            if name in vals and not all(self._okr_same(c, name, vals[name]) for c in self):
+                if name == "employee_id":
+                    self._okr_refuse_checked_in_by()
+                self._okr_refuse(name)
+
+    def _okr_refuse_checked_in_by(self):
+        raise AccessError(
+            self.env._("A check-in is made in your own name: “Checked In By” is you.")
+        )
+
+    @api.constrains("value", "confidence")
+    def _check_finite(self):
+        for checkin in self:
+            check_finite(
+                self.env,
+                self.env._("Check-in on “%(kr)s”", kr=checkin.key_result_id.name),
+                checkin.value,
+                checkin.confidence,
+            )
 
     @api.constrains("key_result_id", "date", "value")
     def _check_open(self):

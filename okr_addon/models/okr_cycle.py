@@ -103,7 +103,10 @@ class OkrCycle(models.Model):
         """Close the cycle: running objectives are scored and closed."""
         if self.filtered(lambda c: c.state != "running"):
             raise UserError(self.env._("Only running cycles can be closed."))
-        self.objective_ids.filtered(lambda o: o.state == "running").action_close()
+        # Closing a cycle is an OKR administrator's act (cycles are theirs to write),
+        # and closes their own objectives too.
+        self.check_access("write")
+        self.objective_ids.filtered(lambda o: o.state == "running")._close_scored()
         self.state = "closed"
         if (
             len(self) == 1

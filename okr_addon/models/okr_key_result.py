@@ -1,15 +1,27 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..logic import progress as okr_progress
 from ..logic import stats, trends
+from .okr_pay_guard import check_finite
 
 # Figures whose change on a running objective must leave an audit trail.
 AUDITED_FIELDS = ("start_value", "target_value", "weight", "direction")
+# What the score is measured against: once the objective left draft, only its
+# approver or an OKR administrator (never its owner) changes them.
+SCORED_FIELDS = (
+    *AUDITED_FIELDS,
+    "kind",
+    "cumulative",
+    "kpi_target_id",
+    "objective_id",
+)
+# A score by hand: set by the approver or an OKR administrator, never the owner.
+OVERRIDE_FIELDS = ("score_override", "manual_score", "score_reason")
 
 
 class OkrKeyResult(models.Model):
@@ -17,8 +29,9 @@ class OkrKeyResult(models.Model):
 
     _name = "okr.key.result"
     _description = "OKR Key Result"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["okr.pay.guard", "mail.thread", "mail.activity.mixin"]
     _order = "objective_id, sequence, id"
+    _okr_workflow_fields = ("decline_streak_checkin_id", "reminder_date")
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -379,8 +392,81 @@ class OkrKeyResult(models.Model):
             self.update({"start_value": 0.0, "target_value": 1.0, "direction": "increase"})
 
     # ------------------------------------------------------------------
+    # Who may change what decides the score (see okr.pay.guard)
+    # ------------------------------------------------------------------
+    def _okr_check_create(self, vals_list):
+        guarded = self.env["okr.objective"]
+        for vals in vals_list:
+            objective = guarded.browse(vals.get("objective_id"))
+            if objective.state not in (False, "draft") or vals.get("score_override"):
+                guarded |= objective
+        self._okr_check_scorer(guarded)
+
+    def _okr_check_write(self, vals):
+        def changing(names):
+            return self.filtered(
+                lambda r: any(n in vals and not self._okr_same(r, n, vals[n]) for n in names)
+            )
+
+        guarded = changing(SCORED_FIELDS).objective_id.filtered(lambda o: o.state != "draft")
+        guarded |= changing(OVERRIDE_FIELDS).objective_id
+        if vals.get("objective_id"):
+            moved_to = guarded.browse(vals["objective_id"])
+            guarded |= moved_to.filtered(lambda o: o.state != "draft")
+        self._okr_check_scorer(guarded)
+
+    def unlink(self):
+        if not self.env.su:
+            self._okr_check_scorer(self.objective_id.filtered(lambda o: o.state != "draft"))
+        return super().unlink()
+
+    def _okr_check_scorer(self, objectives):
+        """Refuse unless the caller approves ``objectives`` (their approver or an OKR
+        administrator) and owns none of them."""
+        user = self.env.user
+        admin = self._okr_is_admin()
+        for objective in objectives:
+            owner = objective.employee_id.sudo().user_id
+            if owner == user or not (admin or objective.approver_id == user):
+                raise AccessError(
+                    self.env._(
+                        "Objective “%(name)s”: once submitted, its key results (and any "
+                        "score set by hand) are changed by its approver or an OKR "
+                        "administrator, not by its owner.",
+                        name=objective.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
+    @api.constrains("start_value", "target_value", "weight", "manual_score")
+    def _check_finite(self):
+        for result in self:
+            check_finite(
+                self.env,
+                self.env._("Key result “%(name)s”", name=result.name),
+                result.start_value,
+                result.target_value,
+                result.weight,
+                result.manual_score,
+            )
+
+    @api.constrains("kpi_target_id", "objective_id")
+    def _check_kpi_target_owner(self):
+        for result in self.filtered("kpi_target_id"):
+            target = result.kpi_target_id.sudo()
+            if target.level == "employee" and target.employee_id != result.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "Key result “%(name)s” can only follow a KPI target of its own "
+                        "owner (%(target)s is %(employee)s's).",
+                        name=result.name,
+                        target=target.display_name,
+                        employee=target.employee_id.name,
+                    )
+                )
+
     def _progress_error_message(self, code):
         messages = {
             "equal": self.env._("start and target values are equal"),

@@ -32,8 +32,12 @@ class OkrObjective(models.Model):
 
     _name = "okr.objective"
     _description = "OKR Objective"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["okr.pay.guard", "mail.thread", "mail.activity.mixin"]
     _order = "cycle_id desc, sequence, id"
+    # Written by submit / approve / send back / close / cancel only.
+    _okr_workflow_fields = ("state", "score", "date_approved")
+    # Who owns it and where it counts: changed by its owner only while a draft.
+    _okr_draft_fields = ("employee_id", "level", "department_id", "cycle_id", "company_id")
     _parent_name = "parent_id"
     _check_company_auto = True
 
@@ -162,13 +166,20 @@ class OkrObjective(models.Model):
     @api.depends("level", "employee_id", "department_id")
     def _compute_approver_id(self):
         for objective in self:
-            manager = self.env["hr.employee"]
-            if objective.level in ("individual", "team") and objective.employee_id:
-                manager = objective.employee_id.parent_id
-            elif objective.level == "department" and objective.department_id:
-                department = objective.department_id
-                manager = department.parent_id.manager_id or department.manager_id
-            objective.approver_id = manager.user_id
+            objective.approver_id = objective._expected_approver()
+
+    def _expected_approver(self):
+        """The owner's manager (or the department's parent manager), never the owner:
+        an owner without anyone above is approved by an OKR administrator."""
+        self.ensure_one()
+        manager = self.env["hr.employee"]
+        if self.level in ("individual", "team") and self.employee_id:
+            manager = self.employee_id.parent_id
+        elif self.level == "department" and self.department_id:
+            department = self.department_id
+            manager = department.parent_id.manager_id or department.manager_id
+        user = manager.sudo().user_id
+        return user if user != self.employee_id.sudo().user_id else self.env["res.users"]
 
     @api.depends("key_result_ids")
     def _compute_key_result_count(self):
@@ -291,14 +302,94 @@ class OkrObjective(models.Model):
                     )
                 )
 
+    @api.constrains("approver_id", "employee_id")
+    def _check_approver_not_owner(self):
+        for objective in self:
+            owner = objective.employee_id.sudo().user_id
+            if owner and objective.approver_id == owner:
+                raise ValidationError(
+                    self.env._(
+                        "Objective “%(name)s”: its owner cannot be its approver.",
+                        name=objective.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # What a user may set by hand (see okr.pay.guard)
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        objectives = super().create(vals_list)
+        if not self.env.su:
+            chosen = [vals.get("approver_id") for vals in vals_list]
+            objectives._okr_check_chosen_approver(chosen)
+        return objectives
+
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.su and "approver_id" in vals:
+            self._okr_check_chosen_approver([vals["approver_id"]] * len(self))
+        return res
+
+    def _okr_check_chosen_approver(self, chosen):
+        """Only OKR administrators choose an approver; anyone else gets the owner's
+        manager (an approver of one's own choosing would approve anything)."""
+        if self._is_okr_admin():
+            return
+        for objective, approver_id in zip(self, chosen, strict=True):
+            if approver_id and objective.approver_id != objective._expected_approver():
+                raise AccessError(
+                    self.env._(
+                        "Objective “%(name)s”: only an OKR administrator can choose its "
+                        "approver; it is the owner's manager (%(manager)s).",
+                        name=objective.name,
+                        manager=objective._expected_approver().name or self.env._("none"),
+                    )
+                )
+
+    def _okr_check_write(self, vals):
+        if self._is_okr_admin():
+            return
+        moved = [name for name in self._okr_draft_fields if name in vals]
+        for objective in self.filtered(lambda o: o.state != "draft"):
+            for name in moved:
+                if not self._okr_same(objective, name, vals[name]):
+                    raise AccessError(
+                        self.env._(
+                            "Objective “%(name)s” is %(state)s: its owner, level, cycle and "
+                            "company change only while it is a draft (ask the approver to "
+                            "send it back).",
+                            name=objective.name,
+                            state=objective._state_label(),
+                        )
+                    )
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
     def _is_okr_admin(self):
         return self.env.user.has_group("okr_addon.group_okr_admin")
 
+    def _check_not_owner(self):
+        """Four eyes: nobody approves, sends back or closes their own objective."""
+        if self.env.su:
+            return
+        for objective in self:
+            if objective.employee_id and objective.employee_id.sudo().user_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "“%(name)s” is your own objective: someone else (your manager or "
+                        "an OKR administrator) approves, sends back or closes it.",
+                        name=objective.name,
+                    )
+                )
+
     def _check_can_approve(self):
-        if self._is_okr_admin():
+        self._check_not_owner()
+        if self.env.su or self._is_okr_admin():
             return
         for objective in self:
             if objective.approver_id != self.env.user:
@@ -319,11 +410,14 @@ class OkrObjective(models.Model):
                     "Cannot %(action)s “%(name)s”: it is %(state)s.",
                     action=action,
                     name=wrong[0].name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        wrong[0].state
-                    ],
+                    state=wrong[0]._state_label(),
                 )
             )
+
+    def _check_can_edit(self):
+        """Owner, approver, their managers and OKR administrators: whoever the record
+        rules let change the objective (AccessError otherwise)."""
+        self.check_access("write")
 
     def action_submit(self):
         self._check_state(("draft",), self.env._("submit"))
@@ -336,7 +430,8 @@ class OkrObjective(models.Model):
                         name=objective.name,
                     )
                 )
-        self.state = "submitted"
+        self._check_can_edit()
+        self.sudo().state = "submitted"
         for objective in self.filtered("approver_id"):
             # Worded in the approver's language.
             reader = self.with_context(lang=objective.approver_id.lang or self.env.lang)
@@ -350,7 +445,7 @@ class OkrObjective(models.Model):
     def action_approve(self):
         self._check_state(("submitted", "draft"), self.env._("approve"))
         self._check_can_approve()
-        self.write({"state": "running", "date_approved": fields.Date.context_today(self)})
+        self.sudo().write({"state": "running", "date_approved": fields.Date.context_today(self)})
         self.activity_feedback(["okr_addon.mail_activity_okr_approval"])
         return True
 
@@ -370,7 +465,7 @@ class OkrObjective(models.Model):
     def _send_back(self, comment):
         self._check_state(("submitted", "running"), self.env._("send back"))
         self._check_can_approve()
-        self.state = "draft"
+        self.sudo().state = "draft"
         self.activity_unlink(["okr_addon.mail_activity_okr_approval"])
         for objective in self:
             # Worded in the owner's language, whatever the approver's.
@@ -394,7 +489,13 @@ class OkrObjective(models.Model):
         """Score each running objective from its key results and close it."""
         self._check_state(("running",), self.env._("close"))
         self._check_can_approve()
-        for objective in self:
+        self._close_scored()
+        return True
+
+    def _close_scored(self):
+        """Score and close: callers check first who may (the approver, an OKR
+        administrator, or whoever closes the whole cycle)."""
+        for objective in self.sudo():
             results = objective.key_result_ids
             objective.write(
                 {
@@ -406,19 +507,20 @@ class OkrObjective(models.Model):
                     else 0.0,
                 }
             )
-        return True
 
     def action_cancel(self):
         self._check_state(("draft", "submitted", "running"), self.env._("cancel"))
         if self.filtered(lambda o: o.state != "draft"):
             self._check_can_approve()
-        self.state = "cancelled"
+        self._check_can_edit()
+        self.sudo().state = "cancelled"
         self.activity_unlink(["okr_addon.mail_activity_okr_approval"])
         return True
 
     def action_reset_draft(self):
         self._check_state(("cancelled",), self.env._("reset"))
-        self.state = "draft"
+        self._check_can_edit()
+        self.sudo().state = "draft"
         return True
 
     def action_open_key_results(self):

@@ -1,10 +1,18 @@
 import datetime
+import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 KIOSK_MAX_FAILURES = 5
 KIOSK_LOCK_MINUTES = 15
+# Failures across all badges of one kiosk: past this many within the window, the
+# kiosk pauses every login for a minute (guessing badges one after another).
+KIOSK_COMPANY_MAX_FAILURES = 10
+KIOSK_COMPANY_WINDOW_MINUTES = 10
+KIOSK_COMPANY_PAUSE_SECONDS = 60
+# Values typed on the phone or the kiosk feed KPIs only of this source.
+TYPED_KPI_SOURCE = "manual"
 
 
 class OkrSelfService(models.AbstractModel):
@@ -44,7 +52,7 @@ class OkrSelfService(models.AbstractModel):
                     ("employee_id", "=", employee.id),
                     ("date_from", "<=", today),
                     ("date_to", ">=", today),
-                    ("definition_id.source", "in", ("manual", "connector")),
+                    ("definition_id.source", "=", TYPED_KPI_SOURCE),
                 ]
             )
         )
@@ -68,20 +76,34 @@ class OkrSelfService(models.AbstractModel):
 
     @api.model
     def _parse_value(self, text):
+        """The number typed on a phone or a kiosk (a comma as decimal separator is
+        fine); UserError for anything else, NaN and infinities included."""
         try:
-            return float(str(text).replace(",", ".").strip())
+            value = float(str(text).replace(",", ".").strip())
         except ValueError as error:
             raise UserError(self.env._("“%s” is not a number.", text)) from error
+        if not math.isfinite(value):
+            raise UserError(self.env._("“%s” is not a number.", text))
+        return value
+
+    @api.model
+    def _parse_confidence(self, text):
+        """Confidence from 0 to 1 (0.7 when left empty); UserError when malformed."""
+        if text in (None, False, ""):
+            return 0.7
+        value = self._parse_value(text)
+        if not 0.0 <= value <= 1.0:
+            raise UserError(self.env._("Confidence is between 0 and 1 (got “%s”).", text))
+        return value
 
     @api.model
     def _check_in(self, employee, key_result_id, values, source):
         """Record a check-in on the employee's own key result; returns the key result."""
         result = self._own("okr.key.result", key_result_id, employee)
-        confidence = float(values.get("confidence") or 0.7)
         vals = {
             "key_result_id": result.id,
             "value": self._parse_value(values.get("value")),
-            "confidence": min(max(confidence, 0.0), 1.0),
+            "confidence": self._parse_confidence(values.get("confidence")),
             "note": (values.get("note") or "").strip() or False,
             "employee_id": employee.id,
             "source": source,
@@ -101,6 +123,9 @@ class OkrSelfService(models.AbstractModel):
     def _report_kpi(self, employee, target_id, values, source):
         """Record today's value of a KPI for the employee (one per day and source)."""
         target = self._own("kpi.target", target_id, employee)
+        if target.definition_id.source != TYPED_KPI_SOURCE:
+            # Odoo computes it or a connector brings it: never overwritten from here.
+            raise AccessError(self.env._("This is not yours."))
         value = self._parse_value(values.get("value"))
         today = fields.Date.context_today(self)
         Measurement = self.env["kpi.measurement"].sudo()
@@ -112,18 +137,22 @@ class OkrSelfService(models.AbstractModel):
                 ("source", "=", source),
             ]
         )
-        if existing:
-            existing.value = value
-        else:
-            Measurement.create(
-                {
-                    "definition_id": target.definition_id.id,
-                    "employee_id": employee.id,
-                    "date": today,
-                    "value": value,
-                    "source": source,
-                }
-            )
+        try:
+            with self.env.cr.savepoint():
+                if existing:
+                    existing.value = value
+                else:
+                    Measurement.create(
+                        {
+                            "definition_id": target.definition_id.id,
+                            "employee_id": employee.id,
+                            "date": today,
+                            "value": value,
+                            "source": source,
+                        }
+                    )
+        except ValidationError as error:
+            raise UserError(error.args[0]) from error
         return target
 
     # ------------------------------------------------------------------
@@ -138,31 +167,56 @@ class OkrSelfService(models.AbstractModel):
     @api.model
     def _kiosk_identify(self, company, badge, pin):
         """The employee with this badge and PIN, or UserError with one generic
-        message (nothing tells whether the badge exists). Five wrong PINs lock
-        the badge for 15 minutes."""
+        message: an unknown badge, a wrong PIN and a locked badge read the same.
+        Five wrong PINs lock the badge for 15 minutes; ten failures across badges
+        within ten minutes pause the whole kiosk for a minute."""
         wrong = UserError(self.env._("Badge or PIN not recognised."))
+        now = fields.Datetime.now()
+        company = company.sudo()
+        if company.okr_kiosk_paused_until and company.okr_kiosk_paused_until > now:
+            raise UserError(
+                self.env._("Too many attempts on this kiosk: wait a minute, then try again.")
+            )
         badge = (badge or "").strip()
-        if not badge:
-            raise wrong
         employee = (
             self.env["hr.employee"]
             .sudo()
             .search([("company_id", "=", company.id), ("barcode", "=", badge)], limit=1)
+            if badge
+            else self.env["hr.employee"]
         )
-        if not employee:
-            raise wrong
-        now = fields.Datetime.now()
-        if employee.okr_kiosk_locked_until and employee.okr_kiosk_locked_until > now:
-            raise UserError(self.env._("Too many wrong PINs: try again in a few minutes."))
-        if not employee.pin or employee.pin != (pin or "").strip():
-            failures = employee.okr_kiosk_failures + 1
-            vals = {"okr_kiosk_failures": failures}
-            if failures >= KIOSK_MAX_FAILURES:
-                vals = {
-                    "okr_kiosk_failures": 0,
-                    "okr_kiosk_locked_until": now + datetime.timedelta(minutes=KIOSK_LOCK_MINUTES),
-                }
-            employee.write(vals)
+        locked = employee.okr_kiosk_locked_until and employee.okr_kiosk_locked_until > now
+        if not employee or locked or not employee.pin or employee.pin != (pin or "").strip():
+            self._kiosk_count_failure(company, now)
+            if employee and not locked:
+                failures = employee.okr_kiosk_failures + 1
+                vals = {"okr_kiosk_failures": failures}
+                if failures >= KIOSK_MAX_FAILURES:
+                    vals = {
+                        "okr_kiosk_failures": 0,
+                        "okr_kiosk_locked_until": now
+                        + datetime.timedelta(minutes=KIOSK_LOCK_MINUTES),
+                    }
+                employee.write(vals)
             raise wrong
         employee.write({"okr_kiosk_failures": 0, "okr_kiosk_locked_until": False})
         return employee
+
+    @api.model
+    def _kiosk_count_failure(self, company, now):
+        """Count a failed login on the company's kiosk; pause it past the limit."""
+        window = datetime.timedelta(minutes=KIOSK_COMPANY_WINDOW_MINUTES)
+        since = company.okr_kiosk_failures_since
+        count = company.okr_kiosk_failure_count + 1 if since and since > now - window else 1
+        vals = {
+            "okr_kiosk_failure_count": count,
+            "okr_kiosk_failures_since": since if count > 1 else now,
+        }
+        if count >= KIOSK_COMPANY_MAX_FAILURES:
+            vals = {
+                "okr_kiosk_failure_count": 0,
+                "okr_kiosk_failures_since": False,
+                "okr_kiosk_paused_until": now
+                + datetime.timedelta(seconds=KIOSK_COMPANY_PAUSE_SECONDS),
+            }
+        company.write(vals)

@@ -52,6 +52,10 @@ class ResCompany(models.Model):
         groups="okr_addon.group_okr_admin",
         help="Secret part of the shop-floor kiosk address /okr/kiosk/<token>; empty: no kiosk.",
     )
+    # Failed kiosk logins across badges (see okr.self.service._kiosk_identify).
+    okr_kiosk_failure_count = fields.Integer(groups="base.group_system", copy=False)
+    okr_kiosk_failures_since = fields.Datetime(groups="base.group_system", copy=False)
+    okr_kiosk_paused_until = fields.Datetime(groups="base.group_system", copy=False)
 
     @api.constrains(
         "okr_progress_cap",

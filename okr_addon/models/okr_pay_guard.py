@@ -1,0 +1,114 @@
+"""Fields that decide pay change only through the actions that own them.
+
+``readonly=True`` binds the screen only: JSON-RPC can write any field a record
+rule lets through. A model that inherits ``okr.pay.guard`` lists its workflow
+fields (states, scores, approvals, sources, actuals…) in ``_okr_workflow_fields``;
+a generic ``create`` or ``write`` that would set one of them to something else
+than its default (on create) or its current value (on write) is refused,
+whoever calls — portal, kiosk, JSON-RPC and the UI alike.
+
+The actions that own those fields (submit, approve, close, refresh…) check the
+caller's role first and then write with ``sudo()``; the superuser (data files,
+crons, those actions) is the only one the guard lets through. No context key
+opens it: a context travels with every RPC call.
+
+Models add finer checks (who may write which field in which state) in
+``_okr_check_write`` / ``_okr_check_create``, called with the same values.
+"""
+
+import math
+
+from odoo import api, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class OkrPayGuard(models.AbstractModel):
+    _name = "okr.pay.guard"
+    _description = "OKR: fields changed only by their actions"
+
+    # Field names no generic create or write may set (outside the superuser).
+    _okr_workflow_fields = ()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._okr_refuse_workflow_fields(vals_list, creating=True)
+            self._okr_check_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._okr_refuse_workflow_fields([vals], creating=False)
+            self._okr_check_write(vals)
+        return super().write(vals)
+
+    def _okr_check_create(self, vals_list):
+        """Hook: refuse what this caller may not create (not called for the superuser)."""
+
+    def _okr_check_write(self, vals):
+        """Hook: refuse what this caller may not change (not called for the superuser)."""
+
+    def _okr_guarded_fields(self):
+        """The workflow fields and every stored computed field nobody edits (the ORM
+        lets write() store a value into those too)."""
+        computed = (
+            name
+            for name, field in self._fields.items()
+            if field.store and field.compute and field.readonly and not field.inverse
+        )
+        return (*self._okr_workflow_fields, *computed)
+
+    def _okr_refuse_workflow_fields(self, vals_list, creating):
+        guarded = self._okr_guarded_fields()
+        for vals in vals_list:
+            for name in guarded:
+                if name not in vals:
+                    continue
+                if creating:
+                    unchanged = self._okr_is_default(name, vals[name])
+                else:
+                    unchanged = all(self._okr_same(record, name, vals[name]) for record in self)
+                if not unchanged:
+                    self._okr_refuse(name)
+
+    def _okr_refuse(self, name):
+        raise AccessError(
+            self.env._(
+                "“%(field)s” of %(model)s is set by its workflow actions (submit, approve, "
+                "close, refresh…), not edited directly.",
+                field=self._fields[name]._description_string(self.env),
+                model=self._description,
+            )
+        )
+
+    def _okr_is_default(self, name, value):
+        default = self.default_get([name]).get(name)
+        return self._okr_same(self.browse(), name, value, default)
+
+    @api.model
+    def _okr_same(self, record, name, value, current=None):
+        """Whether ``value`` (as create/write receive it) equals the record's value of
+        ``name`` (or ``current`` for a record not created yet)."""
+        field = self._fields[name]
+        new = field.convert_to_record(field.convert_to_cache(value, record), record)
+        old = (
+            record[name]
+            if record
+            else field.convert_to_record(field.convert_to_cache(current, record), record)
+        )
+        if field.type in ("float", "monetary"):
+            return abs((new or 0.0) - (old or 0.0)) < 1e-9
+        return new == old
+
+    @api.model
+    def _okr_is_admin(self):
+        return self.env.user.has_group("okr_addon.group_okr_admin")
+
+
+def check_finite(env, label, *values):
+    """Raise ValidationError when a value that can reach money is NaN or infinite."""
+    for value in values:
+        if value is not None and value is not False and not math.isfinite(value):
+            raise ValidationError(
+                env._("%(what)s: “%(value)s” is not a real number.", what=label, value=value)
+            )
