@@ -16,6 +16,7 @@ from . import (
     test_okr_reminder,
     test_okr_security,
     test_okr_workflow,
+    test_pay_guard,
     test_profile,
     test_self_service,
 )

@@ -300,3 +300,126 @@ class TestSelfService(HttpCase):
         self.assertFalse(self.kr_b.checkin_ids)
         page = self.url_open(f"/okr/kiosk/{token}/logout", data={"csrf_token": csrf})
         self.assertNotIn("Hello Wang Wu", page.text)
+
+    # ------------------------------------------------------------------
+    # What a crafted POST or a curious worker must not get
+    # ------------------------------------------------------------------
+    def test_phone_refuses_nan_infinity_and_huge_values(self):
+        page = self._login("okr_portal_a")
+        csrf = self._csrf(page.text)
+        for bad in ("nan", "inf", "-Infinity", "1e308"):
+            response = self.url_open(
+                f"/my/okr/kr/{self.kr_a.id}/checkin.json", data={"value": bad, "csrf_token": csrf}
+            )
+            self.assertEqual(response.status_code, 422, bad)
+            self.assertIn("is not a number", response.json()["error"])
+            response = self.url_open(
+                f"/my/okr/kpi/{self.target_a.id}", data={"value": bad, "csrf_token": csrf}
+            )
+            self.assertIn("is not a number", response.text)
+        self.assertFalse(self.kr_a.checkin_ids)
+        self.assertFalse(
+            self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
+        )
+        self.assertFalse(self.target_a.has_actual)
+
+    def test_malformed_confidence_gets_a_message_not_an_error(self):
+        page = self._login("okr_portal_a")
+        for confidence in ("high", "1.5", "nan"):
+            response = self.url_open(
+                f"/my/okr/kr/{self.kr_a.id}/checkin.json",
+                data={"value": "6", "confidence": confidence, "csrf_token": self._csrf(page.text)},
+            )
+            self.assertEqual(response.status_code, 422, confidence)
+            self.assertFalse(response.json()["ok"])
+        self.assertFalse(self.kr_a.checkin_ids)
+
+    def test_phone_writes_only_to_typed_in_kpis(self):
+        today = datetime.date.today()
+        for source, extra in (
+            ("attendance", {"attendance_metric": "worked_hours"}),
+            ("connector", {}),
+        ):
+            definition = self.env["kpi.definition"].create(
+                {
+                    "name": f"By {source}",
+                    "code": f"T_BY_{source.upper()}",
+                    "source": source,
+                    **extra,
+                }
+            )
+            target = self.env["kpi.target"].create(
+                {
+                    "definition_id": definition.id,
+                    "employee_id": self.emp_a.id,
+                    "date_from": today - datetime.timedelta(days=5),
+                    "date_to": today + datetime.timedelta(days=5),
+                    "target": 160,
+                }
+            )
+            page = self._login("okr_portal_a")
+            self.assertNotIn(f"By {source}", page.text, "not offered for typing")
+            response = self.url_open(
+                f"/my/okr/kpi/{target.id}",
+                data={"value": "999", "csrf_token": self._csrf(page.text)},
+            )
+            self.assertEqual(response.status_code, 404, source)
+            self.assertFalse(
+                self.env["kpi.measurement"].search([("definition_id", "=", definition.id)])
+            )
+
+    def test_phone_shows_no_internal_note_and_no_unapproved_incentive(self):
+        for body, subtype in (
+            ("Between us: Wang Wu is slow", "mail.mt_note"),
+            ("Great progress this week", "mail.mt_comment"),
+        ):
+            self.kr_a.message_post(body=body, message_type="comment", subtype_xmlid=subtype)
+        rule = self.env["okr.incentive.rule"].create(
+            {
+                "name": "Defects bonus",
+                "code": "T_DEFECTS_BONUS",
+                "definition_id": self.scrap.id,
+                "tier_ids": [(0, 0, {"lower": 0, "has_upper": False, "amount": 321})],
+            }
+        )
+        run = self.env["okr.incentive.run"].create({"rule_ids": [(6, 0, rule.ids)]})
+        self.env["okr.incentive.line"].create(
+            {
+                "run_id": run.id,
+                "rule_id": rule.id,
+                "employee_id": self.emp_a.id,
+                "currency_id": self.env.company.currency_id.id,
+                "amount": 321,
+                "explanation": "Draft figure under review",
+            }
+        )
+        page = self._login("okr_portal_a")
+        self.assertIn("Great progress this week", page.text)
+        self.assertNotIn("Wang Wu is slow", page.text)
+        self.assertNotIn("Draft figure under review", page.text, "run not approved yet")
+        run.sudo().state = "approved"
+        self.assertIn("Draft figure under review", self.url_open("/my/okr").text)
+
+    def test_kiosk_pauses_after_failures_across_badges_and_times_out(self):
+        self.env.company.action_okr_reset_kiosk_token()
+        token = self.env.company.okr_kiosk_token
+        csrf = self._csrf(self.url_open(f"/okr/kiosk/{token}").text)
+
+        def login(badge, pin):
+            return self.url_open(
+                f"/okr/kiosk/{token}/login", data={"badge": badge, "pin": pin, "csrf_token": csrf}
+            ).text
+
+        for attempt in range(10):  # one guess per badge: no badge gets locked
+            self.assertIn("Badge or PIN not recognised", login(f"B{2000 + attempt}", "0000"))
+        paused = login("B1001", "1234")
+        self.assertIn("Too many attempts on this kiosk", paused)
+        self.assertNotIn("Hello Wang Wu", paused)
+        self.assertFalse(self.emp_a.okr_kiosk_locked_until, "the right badge was not locked")
+        self.env.company.sudo().okr_kiosk_paused_until = datetime.datetime(2020, 1, 1)
+        page = login("B1001", "1234")
+        self.assertIn("Hello Wang Wu", page)
+        refresh = re.search(r'http-equiv="refresh" content="(\d+);url=/okr/kiosk/([^"]+)"', page)
+        self.assertTrue(refresh, "the page returns to the badge screen by itself")
+        self.assertLessEqual(int(refresh.group(1)), 120)
+        self.assertEqual(refresh.group(2), token)

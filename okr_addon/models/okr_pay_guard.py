@@ -105,10 +105,21 @@ class OkrPayGuard(models.AbstractModel):
         return self.env.user.has_group("okr_addon.group_okr_admin")
 
 
+# Beyond any count, rate or amount a company measures; products and sums of such
+# numbers (completion x 100, amounts x rates) would overflow to infinity.
+LARGEST_VALUE = 1e15
+
+
+def is_real_number(value):
+    """Whether ``value`` is a finite number of a sensible size (NaN, ±inf and 1e308 are not)."""
+    return math.isfinite(value) and abs(value) < LARGEST_VALUE
+
+
 def check_finite(env, label, *values):
-    """Raise ValidationError when a value that can reach money is NaN or infinite."""
+    """Raise ValidationError when a value that can reach money is NaN, infinite or
+    absurdly large."""
     for value in values:
-        if value is not None and value is not False and not math.isfinite(value):
+        if value is not None and value is not False and not is_real_number(value):
             raise ValidationError(
                 env._("%(what)s: “%(value)s” is not a real number.", what=label, value=value)
             )

@@ -1,8 +1,9 @@
 import datetime
-import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .okr_pay_guard import is_real_number
 
 KIOSK_MAX_FAILURES = 5
 KIOSK_LOCK_MINUTES = 15
@@ -82,7 +83,7 @@ class OkrSelfService(models.AbstractModel):
             value = float(str(text).replace(",", ".").strip())
         except ValueError as error:
             raise UserError(self.env._("“%s” is not a number.", text)) from error
-        if not math.isfinite(value):
+        if not is_real_number(value):
             raise UserError(self.env._("“%s” is not a number.", text))
         return value
 
