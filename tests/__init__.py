@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_alerts,
     test_connector_attendance,
     test_connector_attendance_bulk,
