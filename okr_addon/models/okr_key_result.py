@@ -87,10 +87,12 @@ class OkrKeyResult(models.Model):
     last_checkin_date = fields.Date(compute="_compute_from_checkins", store=True)
     score_override = fields.Boolean(
         string="Override Score",
-        help="Score this key result by hand instead of by its progress.",
+        tracking=True,
+        help="Score this key result by hand instead of by its progress (its approver or "
+        "an OKR administrator, with a reason).",
     )
-    manual_score = fields.Float()
-    score_reason = fields.Text(string="Reason for Score Override")
+    manual_score = fields.Float(tracking=True)
+    score_reason = fields.Text(string="Reason for Score Override", tracking=True)
     score = fields.Float(
         compute="_compute_score",
         store=True,
