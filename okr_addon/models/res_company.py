@@ -53,9 +53,15 @@ class ResCompany(models.Model):
         help="Secret part of the shop-floor kiosk address /okr/kiosk/<token>; empty: no kiosk.",
     )
     # Failed kiosk logins across badges (see okr.self.service._kiosk_identify).
-    okr_kiosk_failure_count = fields.Integer(groups="base.group_system", copy=False)
-    okr_kiosk_failures_since = fields.Datetime(groups="base.group_system", copy=False)
-    okr_kiosk_paused_until = fields.Datetime(groups="base.group_system", copy=False)
+    okr_kiosk_failure_count = fields.Integer(
+        string="Kiosk Failed Logins", groups="base.group_system", copy=False
+    )
+    okr_kiosk_failures_since = fields.Datetime(
+        string="Kiosk Failed Logins Since", groups="base.group_system", copy=False
+    )
+    okr_kiosk_paused_until = fields.Datetime(
+        string="Kiosk Paused Until", groups="base.group_system", copy=False
+    )
 
     @api.constrains(
         "okr_progress_cap",
