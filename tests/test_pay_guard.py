@@ -9,7 +9,7 @@ import contextlib
 import datetime
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .test_kpi import KpiCase
 
@@ -90,6 +90,28 @@ class TestObjectiveWorkflowOnly(RefusalCase):
             self.own.with_user(self.user_manager).employee_id = self.emp_colleague
         self.own.with_user(self.user_admin).employee_id = self.emp_colleague
         self.assertEqual(self.own.employee_id, self.emp_colleague)
+
+    def test_forms_save_for_owner_and_approver_without_touching_workflow_fields(self):
+        draft = Form(self.env["okr.objective"].with_user(self.user_worker))
+        draft.name = "Fewer setup errors"
+        with draft.key_result_ids.new() as kr:
+            kr.name = "Setup errors per week"
+            kr.start_value, kr.target_value = 0, 10
+        created = draft.save()
+        self.assertEqual(created.approver_id, self.user_manager, "the manager, by default")
+        self.assertTrue(created.with_user(self.user_worker).can_choose_approver is False)
+        created.with_user(self.user_worker).action_submit()
+        self.assertFalse(created.with_user(self.user_worker).is_reviewer)
+        self.assertTrue(created.with_user(self.user_manager).is_reviewer)
+        created.with_user(self.user_manager).action_approve()
+        form = Form(created.with_user(self.user_worker))
+        form.name = "Fewer setup errors, every shift"
+        form.save()
+        form = Form(created.with_user(self.user_manager))
+        with form.key_result_ids.edit(0) as kr:
+            kr.target_value = 12
+        form.save()
+        self.assertEqual(created.key_result_ids.target_value, 12)
 
     def test_key_results_of_a_running_objective_and_overrides(self):
         self.own.with_user(self.user_manager).action_approve()

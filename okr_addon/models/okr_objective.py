@@ -150,6 +150,24 @@ class OkrObjective(models.Model):
         "company's stale check-in days.",
     )
 
+    is_reviewer = fields.Boolean(
+        compute="_compute_is_reviewer",
+        help="I may approve, send back, close and change the key results of this "
+        "objective once submitted: its approver or an OKR administrator, not its owner.",
+    )
+    can_choose_approver = fields.Boolean(compute="_compute_is_reviewer")
+
+    @api.depends("approver_id", "employee_id")
+    @api.depends_context("uid")
+    def _compute_is_reviewer(self):
+        admin = self._is_okr_admin()
+        for objective in self:
+            owner = objective.employee_id.sudo().user_id
+            objective.is_reviewer = owner != self.env.user and (
+                admin or objective.approver_id == self.env.user
+            )
+            objective.can_choose_approver = admin
+
     @api.model
     def _default_cycle(self):
         return self.env["okr.cycle"].search(
