@@ -151,11 +151,14 @@ class OkrObjective(models.Model):
     )
 
     is_reviewer = fields.Boolean(
+        string="I Review It",
         compute="_compute_is_reviewer",
         help="I may approve, send back, close and change the key results of this "
         "objective once submitted: its approver or an OKR administrator, not its owner.",
     )
-    can_choose_approver = fields.Boolean(compute="_compute_is_reviewer")
+    can_choose_approver = fields.Boolean(
+        string="I Choose the Approver", compute="_compute_is_reviewer"
+    )
 
     @api.depends("approver_id", "employee_id")
     @api.depends_context("uid")
