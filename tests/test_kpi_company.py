@@ -315,6 +315,10 @@ class TestKpiRefreshIsolation(CompanyCase):
         self.assertFalse(
             self.env["kpi.measurement"].search([("definition_id", "in", (wage | broken).ids)])
         )
+        notes = len(wage.message_ids)
+        with patch.object(Definition, "_measure", failing):
+            self.env["kpi.definition"]._cron_refresh()
+        self.assertEqual(len(wage.message_ids), notes, "the same failure is told once")
         # once the KPI works again, the error goes
         broken._cron_refresh()
         self.assertFalse(broken.last_refresh_error)

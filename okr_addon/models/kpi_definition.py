@@ -408,9 +408,9 @@ class KpiDefinition(models.Model):
         )
 
     def _grouped_query(self, Model, date_from, date_to, measures):
-        """The SELECT of ``_grouped_values`` on ``Model`` (None when nothing can match),
-        with (group path, via_user); raises AccessError when Model's user may not read it.
-        """
+        """(the SELECT of ``_grouped_values`` on ``Model``, or None when nothing can
+        match; whether it groups by user). Raises AccessError when Model's user may
+        not read what it needs."""
         date_field = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
             start = datetime.datetime.combine(date_from, datetime.time.min)
@@ -573,9 +573,12 @@ class KpiDefinition(models.Model):
         return definitions
 
     def _log_refresh_error(self, error):
-        """Keep why the refresh of this KPI failed where its owners see it."""
+        """Keep why the refresh of this KPI failed where its owners see it (in the
+        chatter once, not every day while the reason stays the same)."""
         _logger.warning("Refresh of KPI %s failed", self.display_name, exc_info=error)
         reason = str(error) or type(error).__name__
+        if reason == self.last_refresh_error:
+            return
         self.sudo().last_refresh_error = reason
         self.sudo().message_post(
             body=self.env._("The scheduled refresh failed: %(reason)s", reason=reason),
