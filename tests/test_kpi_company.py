@@ -202,15 +202,26 @@ class TestKpiSourceAccess(CompanyCase):
         self.assertIn(
             "only a Settings administrator may measure hr.version", str(refused.exception)
         )
+        # a Settings administrator and HR officer reads versions, but not their wages
         settings_admin = new_test_user(
             self.env,
             "kpi_settings_admin",
-            groups="base.group_user,base.group_system,okr_addon.group_okr_admin",
+            groups="base.group_user,base.group_system,hr.group_hr_user,okr_addon.group_okr_admin",
         )
         self.assertFalse(settings_admin.has_group("hr.group_hr_manager"))
         with self.assertRaises(ValidationError) as refused:
             Definition.with_user(settings_admin).create(self.wage_vals)
         self.assertIn("may not read this data", str(refused.exception))
+        self.assertIn("wage", str(refused.exception))
+        headcount = Definition.with_user(settings_admin).create(
+            {
+                **self.wage_vals,
+                "code": "T_HEADS",
+                "value_field_id": False,
+                "value_aggregate": "count",
+            }
+        )
+        self.assertEqual(headcount.source_user_id, settings_admin)
         hr_manager = new_test_user(
             self.env,
             "kpi_hr_manager",
