@@ -1,8 +1,9 @@
 import datetime
+import logging
 import math
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
@@ -11,7 +12,45 @@ from ..logic import kpi as kpi_logic
 from ..logic import periods
 from .okr_pay_guard import check_finite
 
+_logger = logging.getLogger(__name__)
+
 NUMERIC = ("integer", "float", "monetary")
+# Models any OKR administrator may measure ("Odoo data" source), still only within
+# what they may read; every other model needs a Settings administrator.
+ODOO_SOURCE_MODELS = frozenset(
+    {
+        "account.analytic.line",
+        "crm.lead",
+        "helpdesk.ticket",
+        "hr.attendance",
+        "hr.leave",
+        "mail.activity",
+        "maintenance.request",
+        "mrp.production",
+        "mrp.workorder",
+        "okr.checkin",
+        "pos.order",
+        "project.task",
+        "sale.order",
+    }
+)
+# Fields that say what an "Odoo data" KPI reads: writing one makes the writer the
+# person the KPI reads as.
+SOURCE_FIELDS = frozenset(
+    {
+        "source",
+        "company_id",
+        "model_id",
+        "domain",
+        "date_field_id",
+        "employee_path",
+        "value_field_id",
+        "is_ratio",
+        "denominator_domain",
+        "denominator_field_id",
+        "source_user_id",
+    }
+)
 AGGREGATES = [
     ("sum", "Sum"),
     ("avg", "Average"),
@@ -134,11 +173,54 @@ class KpiDefinition(models.Model):
     target_ids = fields.One2many("kpi.target", "definition_id", string="Targets")
     target_count = fields.Integer(compute="_compute_counts")
     measurement_count = fields.Integer(compute="_compute_counts")
+    source_user_id = fields.Many2one(
+        "res.users",
+        string="Reads As",
+        readonly=True,
+        copy=False,
+        help="Who last defined where an Odoo-data KPI reads: the refresh reads only what "
+        "this person may read.",
+    )
     last_refresh = fields.Datetime(readonly=True, copy=False)
+    last_refresh_error = fields.Text(
+        readonly=True, copy=False, help="Why the last scheduled refresh of this KPI failed."
+    )
 
     _code_company_uniq = models.Constraint(
         "UNIQUE(code, company_id)", "A KPI code must be unique per company."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        definitions = super().create(
+            [{**vals, **self._source_user_vals(vals)} for vals in vals_list]
+        )
+        definitions._check_readers()
+        return definitions
+
+    def write(self, vals):
+        if not SOURCE_FIELDS & set(vals):
+            return super().write(vals)
+        res = super().write({**vals, **self._source_user_vals(vals)})
+        self._check_readers()
+        return res
+
+    def _check_readers(self):
+        """Refuse an Odoo-data source the writing user may not read (constraints run
+        as superuser, so this is checked here, as the user). System flows (data
+        files, scripts) are trusted."""
+        if self.env.su:
+            return
+        for definition in self.filtered(lambda d: d.source == "odoo"):
+            definition._check_reader(self.env.user)
+
+    @api.model
+    def _source_user_vals(self, vals):
+        """Whoever defines where a KPI reads becomes the person it reads as: a user
+        cannot name someone else; system flows read as the superuser unless they say."""
+        if not self.env.su:
+            return {"source_user_id": self.env.uid}
+        return {"source_user_id": vals.get("source_user_id") or SUPERUSER_ID}
 
     def _compute_counts(self):
         targets = dict(
@@ -259,7 +341,7 @@ class KpiDefinition(models.Model):
         """Return the domain written in ``text`` as a Domain, validated on the model."""
         Model = self.env[self.model_name]
         try:
-            domain = Domain(safe_eval(text or "[]", {"uid": self.env.uid}))
+            domain = Domain(safe_eval(text or "[]", {"uid": self._source_reader().id}))
             domain.validate(Model)
         except Exception as error:  # any syntax or field error becomes a clear message
             raise self._config_error(label, str(error)) from error
@@ -306,16 +388,57 @@ class KpiDefinition(models.Model):
     def _period_bounds(self, day):
         return periods.cycle_bounds(self.period_type, day)
 
-    def _grouped_values(self, date_from, date_to, measures):
-        """{employee id: (value, …)} of ``measures`` [(domain text, field, aggregate)]
-        over the period: ONE grouped query for everyone, whatever the number of
-        measures (each aggregate is filtered by its own domain), as
-        ``_read_group`` would build it but without a record per group.
+    def _source_reader(self):
+        """The user this KPI reads its Odoo data as: whoever last defined its source
+        (its creator for KPIs defined before this was recorded)."""
+        return self.source_user_id or self.create_uid or self.env["res.users"].browse(SUPERUSER_ID)
 
-        An employee is only listed when at least one of their records matches one of
-        the measures; an aggregate none of their records matches is None.
+    def _source_model(self, user):
+        """The KPI's model as ``user`` reads it in the KPI's company.
+
+        Models outside :data:`ODOO_SOURCE_MODELS` are read only for a Settings
+        administrator; access rights, record rules and field groups apply to the
+        queries built on the returned model.
         """
-        Model = self.env[self.model_name].sudo().with_company(self.company_id)
+        if not (
+            user._is_superuser()
+            or self.model_name in ODOO_SOURCE_MODELS
+            or user.has_group("base.group_system")
+        ):
+            raise self._config_error(
+                self.env._("Model"),
+                self.env._(
+                    "only a Settings administrator may measure %(model)s (%(user)s is not one)",
+                    model=self.model_name,
+                    user=user.name,
+                ),
+            )
+        return self.env[self.model_name].with_user(user).with_company(self.company_id)
+
+    def _check_reader(self, user):
+        """Refuse a source ``user`` may not read: the model, its records of the KPI's
+        company, or a field it uses that their groups do not open."""
+        measures = self._odoo_measures()
+        today = fields.Date.context_today(self)
+        try:
+            self._grouped_query(self._source_model(user), today, today, measures)
+        except AccessError as error:
+            raise self._reader_error(user, error) from error
+
+    def _reader_error(self, user, error):
+        return self._config_error(
+            self.env._("Model"),
+            self.env._(
+                "%(user)s may not read this data: %(reason)s",
+                user=user.name,
+                reason=str(error).split("\n", 1)[0],
+            ),
+        )
+
+    def _grouped_query(self, Model, date_from, date_to, measures):
+        """(the SELECT of ``_grouped_values`` on ``Model``, or None when nothing can
+        match; whether it groups by user). Raises AccessError when Model's user may
+        not read what it needs."""
         date_field = self.date_field_id.name
         if self.date_field_id.ttype == "datetime":
             start = datetime.datetime.combine(date_from, datetime.time.min)
@@ -329,10 +452,18 @@ class KpiDefinition(models.Model):
             self._parse_domain(text, label).optimize_full(Model) for text, label, _f, _a in measures
         ]
         query = Model._search(period & Domain.OR(domains))
-        if query.is_empty():
-            return {}
         path, via_user = self._group_path()
+        if query.is_empty():
+            return None, via_user
         group = Model._read_group_groupby(Model._table, path, query)
+        if not via_user:  # users are mapped to the company's employees afterwards
+            query.add_where(
+                SQL(
+                    "%s IN (SELECT id FROM hr_employee WHERE company_id = %s)",
+                    group,
+                    self.company_id.id,
+                )
+            )
         terms = []
         for domain, (_text, _label, field, aggregate) in zip(domains, measures, strict=True):
             expression = (
@@ -349,7 +480,29 @@ class KpiDefinition(models.Model):
                 expression = SQL("%s FILTER (WHERE %s)", expression, condition)
             terms.append(expression)
         query.groupby = group
-        rows = self.env.execute_query(query.select(group, *terms))
+        return query.select(group, *terms), via_user
+
+    def _grouped_values(self, date_from, date_to, measures):
+        """{employee id: (value, …)} of ``measures`` [(domain text, field, aggregate)]
+        over the period: ONE grouped query for everyone, whatever the number of
+        measures (each aggregate is filtered by its own domain), as
+        ``_read_group`` would build it but without a record per group.
+
+        The query runs as the KPI's reader (:meth:`_source_reader`), within their
+        access rights, and only counts employees of the KPI's company. An
+        employee is only listed when at least one of their records matches one of
+        the measures; an aggregate none of their records matches is None.
+        """
+        reader = self._source_reader()
+        try:
+            select, via_user = self._grouped_query(
+                self._source_model(reader), date_from, date_to, measures
+            )
+        except AccessError as error:
+            raise self._reader_error(reader, error) from error
+        if select is None:
+            return {}
+        rows = self.env.execute_query(select)
         values = {row[0]: row[1:] for row in rows if row[0]}
         if via_user:
             values = self._user_values_to_employees(values)
@@ -366,7 +519,8 @@ class KpiDefinition(models.Model):
         )
         return {employee.id: values[employee.user_id.id] for employee in employees}
 
-    def _odoo_values(self, date_from, date_to):
+    def _odoo_measures(self):
+        """[(domain text, label, field, aggregate)] this KPI measures."""
         measures = [(self.domain, self.env._("Domain"), self.value_field_id, self.value_aggregate)]
         if self.is_ratio:
             measures.append(
@@ -377,7 +531,10 @@ class KpiDefinition(models.Model):
                     self.denominator_aggregate,
                 )
             )
-        grouped = self._grouped_values(date_from, date_to, measures)
+        return measures
+
+    def _odoo_values(self, date_from, date_to):
+        grouped = self._grouped_values(date_from, date_to, self._odoo_measures())
         if not self.is_ratio:
             return {employee_id: value or 0.0 for employee_id, (value,) in grouped.items()}
         ratios = {}
@@ -408,7 +565,8 @@ class KpiDefinition(models.Model):
         """Recompute this period's automatic measurements; safe to run again.
 
         Whoever may edit the KPI may refresh it: its configuration (models and fields
-        of ``ir.model``) is read as superuser, the values are stamped with the user."""
+        of ``ir.model``) is read as superuser, the Odoo data as the KPI's reader
+        (:meth:`_source_reader`), the values are stamped with the user."""
         self.check_access("write")
         day = day or fields.Date.context_today(self)
         Measurement = self.env["kpi.measurement"]
@@ -416,21 +574,44 @@ class KpiDefinition(models.Model):
             date_from, date_to = definition._period_bounds(day)
             values = definition._measure(date_from, date_to)
             Measurement._replace_automatic(definition, date_from, values)
-            definition.last_refresh = fields.Datetime.now()
+            definition.write({"last_refresh": fields.Datetime.now(), "last_refresh_error": False})
         return True
 
     @api.model
     def _cron_refresh(self):
         """Refresh every automatic KPI for the current period (and the previous one
-        during its first week, so late data still counts)."""
+        during its first week, so late data still counts).
+
+        Each KPI is refreshed in its own savepoint: one that fails is rolled back,
+        keeps the reason in ``last_refresh_error`` and its chatter, and the others
+        are refreshed all the same."""
         today = fields.Date.context_today(self)
         definitions = self.search([("source", "in", ("odoo", "attendance"))])
         for definition in definitions:
-            definition.action_refresh(today)
             start, _end = definition._period_bounds(today)
+            days = [today]
             if (today - start).days < 7:
-                definition.action_refresh(start - datetime.timedelta(days=1))
+                days.append(start - datetime.timedelta(days=1))
+            try:
+                with self.env.cr.savepoint():
+                    for day in days:
+                        definition.action_refresh(day)
+            except Exception as error:  # whatever fails stays on its KPI
+                definition._log_refresh_error(error)
         return definitions
+
+    def _log_refresh_error(self, error):
+        """Keep why the refresh of this KPI failed where its owners see it (in the
+        chatter once, not every day while the reason stays the same)."""
+        _logger.warning("Refresh of KPI %s failed", self.display_name, exc_info=error)
+        reason = str(error) or type(error).__name__
+        if reason == self.last_refresh_error:
+            return
+        self.sudo().last_refresh_error = reason
+        self.sudo().message_post(
+            body=self.env._("The scheduled refresh failed: %(reason)s", reason=reason),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def action_open_targets(self):
         self.ensure_one()

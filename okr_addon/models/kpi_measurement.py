@@ -29,11 +29,12 @@ class KpiMeasurement(models.Model):
     _description = "KPI Measurement"
     _inherit = ["okr.pay.guard"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     definition_id = fields.Many2one(
         "kpi.definition", string="KPI", required=True, ondelete="cascade", index=True
     )
-    employee_id = fields.Many2one("hr.employee", index=True, ondelete="cascade")
+    employee_id = fields.Many2one("hr.employee", index=True, ondelete="cascade", check_company=True)
     department_id = fields.Many2one(
         "hr.department",
         compute="_compute_department_id",
@@ -41,6 +42,7 @@ class KpiMeasurement(models.Model):
         readonly=False,
         index=True,
         ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(related="definition_id.company_id", store=True)
     unit = fields.Char(related="definition_id.unit")

@@ -23,6 +23,10 @@ TERMS_FIELDS = (
 )
 
 LEVELS = [("company", "Company"), ("department", "Department"), ("employee", "Employee")]
+# What a target measures: changing one of them moves its actual.
+MEASURED_BY = frozenset(
+    {"definition_id", "level", "employee_id", "department_id", "date_from", "date_to", "parent_id"}
+)
 
 
 class KpiTarget(models.Model):
@@ -372,6 +376,20 @@ class KpiTarget(models.Model):
     def _check_parent(self):
         if self._has_cycle():
             raise ValidationError(self.env._("KPI targets cannot cascade in a loop."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        targets._recompute_actuals()  # values measured before the target count at once
+        return targets
+
+    def write(self, vals):
+        moved = MEASURED_BY & set(vals)
+        former_parents = self.parent_id if "parent_id" in vals else self.browse()
+        res = super().write(vals)
+        if moved:
+            (self | former_parents).exists()._recompute_actuals()
+        return res
 
     # ------------------------------------------------------------------
     # Actuals

@@ -28,13 +28,16 @@ class OkrAnomalyFlag(models.Model):
         "value",
         "reason",
     )
+    _check_company_auto = True
 
     employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="employee_id.company_id", store=True)
-    definition_id = fields.Many2one("kpi.definition", string="KPI", ondelete="cascade")
-    measurement_id = fields.Many2one("kpi.measurement", ondelete="cascade")
-    key_result_id = fields.Many2one("okr.key.result", ondelete="cascade")
-    checkin_id = fields.Many2one("okr.checkin", ondelete="cascade")
+    definition_id = fields.Many2one(
+        "kpi.definition", string="KPI", ondelete="cascade", check_company=True
+    )
+    measurement_id = fields.Many2one("kpi.measurement", ondelete="cascade", check_company=True)
+    key_result_id = fields.Many2one("okr.key.result", ondelete="cascade", check_company=True)
+    checkin_id = fields.Many2one("okr.checkin", ondelete="cascade", check_company=True)
     date = fields.Date(required=True)
     value = fields.Float()
     reason = fields.Char(required=True)

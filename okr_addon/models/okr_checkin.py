@@ -20,6 +20,7 @@ class OkrCheckin(models.Model):
     _description = "OKR Check-in"
     _inherit = ["okr.pay.guard"]
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     key_result_id = fields.Many2one("okr.key.result", required=True, ondelete="cascade", index=True)
     # Precomputed: written with the check-in's row, not by a second UPDATE of it.
@@ -44,6 +45,7 @@ class OkrCheckin(models.Model):
         "hr.employee",
         string="Checked In By",
         default=lambda self: self.env.user.employee_id,
+        check_company=True,
     )
     source = fields.Selection(SOURCES, default="manual", required=True)
     photo = fields.Image(

@@ -22,14 +22,18 @@ class OkrIncentiveLine(models.Model):
     _name = "okr.incentive.line"
     _description = "Incentive Line"
     _order = "run_id desc, employee_id, rule_id"
+    _check_company_auto = True
 
     run_id = fields.Many2one("okr.incentive.run", required=True, ondelete="cascade", index=True)
-    rule_id = fields.Many2one("okr.incentive.rule", required=True, ondelete="restrict", index=True)
-    employee_id = fields.Many2one("hr.employee", required=True, index=True)
+    rule_id = fields.Many2one(
+        "okr.incentive.rule", required=True, ondelete="restrict", index=True, check_company=True
+    )
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, check_company=True)
     department_id = fields.Many2one(
         "hr.department",
         compute="_compute_department_id",
         store=True,
+        check_company=True,
         help="The employee's department when the line was computed.",
     )
     company_id = fields.Many2one(related="run_id.company_id", store=True)

@@ -31,6 +31,7 @@ class OkrIncentiveRule(models.Model):
     _description = "Incentive Rule"
     _inherit = ["mail.thread"]
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True, tracking=True, help="Short code, e.g. SCRAP_BONUS.")
@@ -41,16 +42,16 @@ class OkrIncentiveRule(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # --- Scope (empty = everyone of the company) ---------------------------
-    department_ids = fields.Many2many("hr.department", string="Departments")
-    job_ids = fields.Many2many("hr.job", string="Job Positions")
-    employee_ids = fields.Many2many("hr.employee", string="Employees")
+    department_ids = fields.Many2many("hr.department", string="Departments", check_company=True)
+    job_ids = fields.Many2many("hr.job", string="Job Positions", check_company=True)
+    employee_ids = fields.Many2many("hr.employee", string="Employees", check_company=True)
     category_ids = fields.Many2many("hr.employee.category", string="Employee Tags")
     period_type = fields.Selection(
         [("month", "Month"), ("quarter", "Quarter")], default="month", required=True
     )
     # --- Basis ----------------------------------------------------------------
     basis = fields.Selection(BASES, default="kpi_completion", required=True, tracking=True)
-    definition_id = fields.Many2one("kpi.definition", string="KPI")
+    definition_id = fields.Many2one("kpi.definition", string="KPI", check_company=True)
     attendance_metric = fields.Selection(
         lambda self: self.env["kpi.definition"]._fields["attendance_metric"].selection
     )

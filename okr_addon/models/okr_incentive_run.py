@@ -21,6 +21,7 @@ class OkrIncentiveRun(models.Model):
     _description = "Incentive Run"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, required=True, precompute=True
@@ -49,6 +50,7 @@ class OkrIncentiveRun(models.Model):
         "okr.incentive.rule",
         string="Rules",
         domain="[('company_id', '=', company_id), ('period_type', '=', period_type)]",
+        check_company=True,
     )
     state = fields.Selection(
         [
@@ -71,6 +73,7 @@ class OkrIncentiveRun(models.Model):
     payroll_connector_id = fields.Many2one(
         "okr.connector",
         string="External Payroll",
+        check_company=True,
         domain="[('kind', '=', 'payroll_rest'), ('company_id', '=', company_id)]",
         help="Without a payroll module in Odoo: send the postings to this payroll API.",
     )

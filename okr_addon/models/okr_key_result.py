@@ -32,6 +32,7 @@ class OkrKeyResult(models.Model):
     _inherit = ["okr.pay.guard", "mail.thread", "mail.activity.mixin"]
     _order = "objective_id, sequence, id"
     _okr_workflow_fields = ("decline_streak_checkin_id", "reminder_date")
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -82,6 +83,7 @@ class OkrKeyResult(models.Model):
         "kpi.target",
         string="Fed by KPI Target",
         index="btree_not_null",
+        check_company=True,
         help="The current value follows this KPI target's actual, so progress moves by itself.",
     )
     last_checkin_date = fields.Date(compute="_compute_from_checkins", store=True)
@@ -102,6 +104,7 @@ class OkrKeyResult(models.Model):
     decline_streak_checkin_id = fields.Many2one(
         "okr.checkin",
         readonly=True,
+        check_company=True,
         copy=False,
         help="First check-in of the last decline streak the owner was told about.",
     )

@@ -107,7 +107,6 @@ class KpiCascadeWizard(models.TransientModel):
                 }
             )
         children = self.env["kpi.target"].create(vals_list)
-        children._recompute_actuals()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cascaded Targets"),
