@@ -10,6 +10,7 @@ which writes what it can and reports each row it could not write. Every run
 leaves an ``okr.sync.log``.
 """
 
+import base64
 import collections
 import datetime
 import logging
@@ -27,7 +28,7 @@ from ...connectors.errors import ConnectorError, PayloadError
 from ...connectors.http import ApiClient
 from ...connectors.loading import LoadResult, load_rows
 from ...connectors.pagination import extract_items
-from ...connectors.redact import redact, sanitize_url
+from ...connectors.redact import redact, redact_data, sanitize_url
 from ..logic import sync
 
 _logger = logging.getLogger(__name__)
@@ -542,7 +543,7 @@ class OkrConnector(models.Model):
         """Tell the connector's followers when a scheduled run failed."""
         if log.trigger == "cron":
             self.message_post(
-                body=self.env._("Scheduled run failed: %s", log.message),
+                body=self.env._("Scheduled run failed: %s", self._redact(log.message or "")),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -715,10 +716,27 @@ class OkrConnector(models.Model):
         client = ApiClient(base, self._auth(), timeout=self.timeout, max_retries=max_retries)
         return client, path
 
+    def _secrets(self):
+        """Every secret of these connectors, as sent to their remote systems: API keys,
+        tokens, passwords and the encoded Basic authentication header."""
+        secrets = []
+        for me in self.sudo():
+            secrets += [me[name] for name in SECRET_FIELDS if me[name]]
+            if me.username and me.password:
+                pair = f"{me.username}:{me.password}".encode()
+                secrets.append(base64.b64encode(pair).decode())
+        return secrets
+
     def _redact(self, text):
-        """``text`` without any of this connector's secrets."""
-        me = self.sudo()
-        return redact(text, [me[name] for name in SECRET_FIELDS if me[name]])
+        """``text`` without any of these connectors' secrets (nor secret URL parameters).
+
+        Everything stored from a remote answer passes through here: log messages,
+        failure reasons, raw rows, chatter notes."""
+        return redact(text, self._secrets())
+
+    def _redact_data(self, value):
+        """Decoded JSON ``value`` (a raw row) with its strings redacted, keys included."""
+        return redact_data(value, self._secrets())
 
     # --- helpers for the target models ------------------------------------------------------------
     def _match_employees(self, codes):
