@@ -43,13 +43,6 @@ class TestConnectorSecrets(ConnectorCase):
             '"external_id": "id"}',
         )
 
-    def _local_connector(self, **vals):
-        return self._connector(**self._local_network(vals))
-
-    def _local_network(self, vals):
-        field = self.env["okr.connector"]._fields.get("allow_local_network")
-        return {**vals, "allow_local_network": True} if field else vals
-
     def _stored_texts(self, connector):
         """Every text kept about ``connector``'s runs (read as superuser)."""
         logs = self.env["okr.sync.log"].sudo().search([("connector_id", "=", connector.id)])
