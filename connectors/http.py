@@ -277,11 +277,20 @@ class ApiClient:
 
 
 def _too_large(shown, cap, declared=None):
-    size = f"{declared / 1e6:.1f} MB" if declared else "more"
+    size = _size(declared) if declared else "more"
     return (
-        f"the answer of {shown} is too large ({size}; at most {cap / 1e6:.1f} MB are read): "
+        f"the answer of {shown} is too large ({size}; at most {_size(cap)} are read): "
         "ask for smaller pages"
     )
+
+
+def _size(count):
+    """A byte count for people: 512 bytes, 3.2 kB, 20.0 MB (binary units)."""
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} kB"
+    return f"{count / 1024 / 1024:.1f} MB"
 
 
 def _check_peer(sock, host):
@@ -297,11 +306,12 @@ class _PublicOnlyAdapter(requests.adapters.HTTPAdapter):
     """Transport adapter whose connections check the address they reached."""
 
     def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
+        result = super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": _PublicHTTPConnectionPool,
             "https": _PublicHTTPSConnectionPool,
         }
+        return result
 
 
 class _PublicHTTPConnection(HTTPConnectionPool.ConnectionCls):

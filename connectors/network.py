@@ -94,13 +94,18 @@ def _embedded_ipv4(ip):
 
 def resolve(host, port=None):
     """Every IP address ``host`` resolves to (an IP literal is returned as is)."""
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
+    if _is_ip_literal(host):
         return [host]
-    except ValueError:
-        pass
     infos = getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _is_ip_literal(host):
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 def url_refusal(url, allow_local=False, strict=True):
