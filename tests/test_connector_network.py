@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 import requests
 
+from odoo.addons.okr_addon.connectors.network import AddressRefusedError
 from odoo.addons.okr_addon.connectors.testing import FakeRemote, Reply
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -121,8 +122,13 @@ class TestConnectorNetwork(ConnectorCase):
         )
         self.dns["payroll.example.com"] = ["10.0.0.7"]
         client, path = payroll._api_client()
-        with client, self.assertRaisesRegex(Exception, r"10\.0\.0\.7\) is a private address"):
+        refused = r"payroll\.example\.com \(10\.0\.0\.7\) is a private address"
+        with client, self.assertRaisesRegex(AddressRefusedError, refused):
             client.get_json(path)
+        verdict = payroll.with_user(self.user_admin).action_test_connection()["params"]
+        self.assertIn(
+            "payroll.example.com is a private network address (10.0.0.7)", verdict["message"]
+        )
         self.send.assert_not_called()
 
 
