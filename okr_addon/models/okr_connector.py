@@ -29,7 +29,7 @@ from ...connectors.errors import ConnectorError, PayloadError
 from ...connectors.http import ApiClient
 from ...connectors.loading import LoadResult, load_rows
 from ...connectors.pagination import extract_items
-from ...connectors.redact import redact, redact_data, sanitize_url
+from ...connectors.redact import redact, sanitize_url
 from ..logic import sync
 
 _logger = logging.getLogger(__name__)
@@ -812,10 +812,6 @@ class OkrConnector(models.Model):
         Everything stored from a remote answer passes through here: log messages,
         failure reasons, raw rows, chatter notes."""
         return redact(text, self._secrets())
-
-    def _redact_data(self, value):
-        """Decoded JSON ``value`` (a raw row) with its strings redacted, keys included."""
-        return redact_data(value, self._secrets())
 
     # --- helpers for the target models ------------------------------------------------------------
     def _match_employees(self, codes):

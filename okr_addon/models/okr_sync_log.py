@@ -94,7 +94,8 @@ class OkrSyncLog(models.Model):
         self._add_failures(outcome.failures)
 
     def _add_failures(self, failures):
-        """Add the failed rows ``failures`` (row, field, reason, raw values) to this log."""
+        """Add the failed rows ``failures`` (row, field, reason, raw values) to this log
+        (the lines mask the connector's secrets in them)."""
         self.ensure_one()
         self.env["okr.sync.log.line"].create(
             [
@@ -103,7 +104,7 @@ class OkrSyncLog(models.Model):
                     "row": row,
                     "field": field or False,
                     "reason": reason,
-                    "raw": sync.dump_raw(self.connector_id._redact_data(raws)) if raws else False,
+                    "raw": sync.dump_raw(raws) if raws else False,
                 }
                 for row, field, reason, raws in failures
             ]

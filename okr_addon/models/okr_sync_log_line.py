@@ -35,10 +35,13 @@ class OkrSyncLogLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Log = self.env["okr.sync.log"]
+        connectors = {}
         for vals in vals_list:
             if vals.get("log_id"):
-                vals.update(self._redacted(Log.browse(vals["log_id"]).connector_id, vals))
+                if vals["log_id"] not in connectors:
+                    log = self.env["okr.sync.log"].browse(vals["log_id"])
+                    connectors[vals["log_id"]] = log.connector_id
+                vals.update(self._redacted(connectors[vals["log_id"]], vals))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -74,6 +74,22 @@ class TestConnectorJobs(ConnectorCase):
         self.assertNotIn(key, "".join(stored))
         self.assertIn("***", log.line_ids.raw)
 
+    def test_batches_stay_in_their_company(self):
+        log, trap = self._upload_in_jobs(self._sample("zkteco_demo_broken.csv"), batch_size=1)
+        trap.perform_enqueued_jobs()
+        self.assertEqual(log.batch_ids.company_id, self.factory)
+        other = self.env["res.company"].create({"name": "Paint Works"})
+        admin_b = new_test_user(
+            self.env,
+            "jobs_admin_b",
+            groups="base.group_user,okr_addon.group_okr_admin",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.env["okr.sync.log.batch"].with_user(admin_b).search([]))
+        batches = self.env["okr.sync.log.batch"].with_user(self.user_admin).search([])
+        self.assertEqual(batches, log.batch_ids)
+
     def test_bad_rows_of_a_job_are_logged_and_a_small_file_runs_at_once(self):
         log, trap = self._upload_in_jobs(self._sample("zkteco_demo_broken.csv"), batch_size=1)
         self.assertGreater(len(trap.enqueued_jobs), 2)
