@@ -187,7 +187,12 @@ class ApiClient:
         """Send once; return ``(response, None)`` or ``(response_or_None, why)`` to retry."""
         _logger.debug("%s %s", method, shown)
         # Checked before every attempt: what a name resolves to can change.
-        network.check_url(url, allow_local=self.allow_local_network)
+        try:
+            network.check_url(url, allow_local=self.allow_local_network)
+        except network.AddressRefusedError as exc:
+            if exc.refusal.kind == "unresolved":  # DNS down or slow: as transient as a timeout
+                return None, str(exc.refusal)
+            raise
         try:
             response = self.session.request(
                 method, url, timeout=self.timeout, allow_redirects=False, stream=True, **kwargs

@@ -325,8 +325,6 @@ class OkrConnector(models.Model):
                 "on-premise terminal, once a Settings administrator has ticked Allow local "
                 "network address."
             )
-        if refusal.kind == "unresolved":
-            return self.env._("the host name %s cannot be resolved.", refusal.host)
         kinds = {
             "loopback": self.env._("a loopback"),
             "private": self.env._("a private network"),

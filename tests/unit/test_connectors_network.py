@@ -5,7 +5,7 @@ refusals are checked before any connection is attempted."""
 import pytest
 
 from connectors import network
-from connectors.errors import ResponseTooLargeError
+from connectors.errors import ResponseTooLargeError, TransientError
 from connectors.http import ApiClient
 from connectors.network import AddressRefusedError, address_kind, url_refusal
 from connectors.testing import PUBLIC_ADDRESS, FakeRemote, Reply, offline_getaddrinfo
@@ -152,3 +152,11 @@ def test_chunked_answer_is_read_no_further_than_the_cap():
     with pytest.raises(ResponseTooLargeError, match="too large"):
         client._read_body(endless, "GET https://payroll.example.com/wages")
     assert (endless.read, endless.closed) == (3, True)
+
+
+def test_a_name_that_does_not_resolve_is_retried_as_transient(dns):
+    waits = []
+    client = ApiClient("https://nowhere.invalid/api/", sleep=waits.append, max_retries=2)
+    with pytest.raises(TransientError, match=r"nowhere\.invalid: the host name cannot be resolved"):
+        client.get_json("wages")
+    assert waits == [0.5, 1.0]
