@@ -8,7 +8,11 @@ pytest covers. The Odoo side only calls them and writes what they return.
 module                      what it does
 ==========================  ===================================================
 ``http.ApiClient``          JSON over HTTP: one session, timeouts, retries with
-                            backoff, auth (API key, bearer, basic), typed errors
+                            backoff, auth (API key, bearer, basic), typed errors,
+                            answers capped at 20 MB
+``network``                 which URLs may be called: https and public
+                            addresses only, unless the local network is allowed
+``redact``                  secrets out of URLs, messages and raw rows
 ``attendance.zkteco``       ZKTeco-style terminal CSV -> :class:`Punch` list
 ``attendance.pairing``      punches -> check-in/check-out pairs with stable ids
 ``attendance.rest``         paginated REST attendances -> AttendanceRecord list
@@ -47,7 +51,9 @@ pages), ``.field`` (the header or remote field name), ``.reason`` and
 ``.raw`` (the row as read). A file that cannot be read at all raises
 ``FileError``; remote failures raise ``TransientError`` (retry later),
 ``ConfigurationError`` (fix the backend), ``HttpStatusError`` or
-``MalformedResponseError``. No message or log line carries a credential.
+``MalformedResponseError``, ``ResponseTooLargeError``, or
+``network.AddressRefusedError`` (a local or plain-http address the client may
+not call). No message or log line carries a credential.
 
 Example::
 

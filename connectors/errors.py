@@ -11,6 +11,8 @@ parse a message:
   than 401/403/404): the request itself is wrong, e.g. a rejected line.
 * :class:`MalformedResponseError` - the remote answered something that is not
   the JSON document we expect.
+* :class:`ResponseTooLargeError` - the answer exceeds the size cap; ask for
+  smaller pages.
 * :class:`PayloadError` - one input row is bad. Parsers *collect* these next
   to the valid rows instead of raising, so one typo never blocks a file.
 * :class:`FileError` - a whole file is unusable (encoding, header).
@@ -50,6 +52,11 @@ class HttpStatusError(ConnectorError):
 
 class MalformedResponseError(ConnectorError):
     """The remote's answer is not valid JSON or lacks the expected shape."""
+
+
+class ResponseTooLargeError(ConfigurationError):
+    """The remote's answer is larger than the client reads (a runaway or hostile remote,
+    or pages too large): retrying will not help until the page size is lowered."""
 
 
 class PayloadError(ConnectorError):

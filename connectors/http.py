@@ -17,7 +17,20 @@ timeout, connection lost   retried, then :class:`TransientError`
                            API-key headers to whatever host they point to
 other 4xx                  :class:`HttpStatusError` with status and body
 2xx that is not JSON       :class:`MalformedResponseError`
+answer over the size cap   :class:`ResponseTooLargeError`, read no further
+local or plain-http URL    :class:`~connectors.network.AddressRefusedError`,
+                           before connecting (unless the local network is
+                           allowed)
 =========================  ==================================================
+
+Unless built with ``allow_local_network=True`` (an on-premise terminal), the
+client calls https:// URLs of public addresses only: every attempt first
+resolves the host and refuses loopback, private, link-local and other
+non-public addresses (see :mod:`connectors.network`), and the address the
+socket actually connected to is checked again, in case DNS answered
+differently the second time. Bodies are read as a stream and refused beyond
+``max_response_bytes`` (20 MB by default), so a remote cannot make the server
+hold an unbounded answer in memory.
 
 Retry ``n`` waits ``backoff * 2 ** (n - 1)`` seconds (0.5, 1, 2 by default)
 unless the remote asks for a delay with ``Retry-After``; every wait is capped
@@ -36,18 +49,25 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from . import network
 from .auth import apply_auth
 from .errors import (
     ConfigurationError,
     ConnectorError,
     HttpStatusError,
     MalformedResponseError,
+    ResponseTooLargeError,
     TransientError,
 )
 from .redact import QuerySecretFilter, sanitize_url, snippet
 
-__all__ = ["ApiClient", "sanitize_url"]
+__all__ = ["MAX_RESPONSE_BYTES", "ApiClient", "sanitize_url"]
+
+# Largest answer a connector reads (bytes); anything longer is refused.
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 _logger = logging.getLogger(__name__)
 # urllib3 logs request lines with their query string at DEBUG level: mask secrets there too.
@@ -69,7 +89,10 @@ class ApiClient:
 
     ``auth`` is a dict as described in :mod:`connectors.auth`; ``timeout`` is
     in seconds (or a ``(connect, read)`` pair); ``max_retries`` counts retries
-    after the first attempt; ``sleep`` is injectable so tests need not wait.
+    after the first attempt; ``sleep`` is injectable so tests need not wait;
+    ``allow_local_network`` lets it call http:// and non-public addresses (an
+    on-premise terminal); ``max_response_bytes`` caps the size of an answer (default
+    :data:`MAX_RESPONSE_BYTES`).
     Everything after ``auth`` is keyword-only.
     """
 
@@ -84,13 +107,23 @@ class ApiClient:
         session=None,
         sleep=time.sleep,
         max_retry_after=60.0,
+        allow_local_network=False,
+        max_response_bytes=None,
     ):
         self.base_url = _normalise_base_url(base_url)
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self.session = session or requests.Session()
+        self.allow_local_network = allow_local_network
+        self.max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
+        if session is None:
+            session = requests.Session()
+            if not allow_local_network:
+                adapter = _PublicOnlyAdapter()
+                session.mount("https://", adapter)
+                session.mount("http://", adapter)
+        self.session = session
         self._sleep = sleep
         self._secrets = apply_auth(self.session, auth) + _url_secrets(base_url)
 
@@ -153,10 +186,18 @@ class ApiClient:
     def _attempt(self, method, url, shown, kwargs):
         """Send once; return ``(response, None)`` or ``(response_or_None, why)`` to retry."""
         _logger.debug("%s %s", method, shown)
+        # Checked before every attempt: what a name resolves to can change.
+        try:
+            network.check_url(url, allow_local=self.allow_local_network)
+        except network.AddressRefusedError as exc:
+            if exc.refusal.kind == "unresolved":  # DNS down or slow: as transient as a timeout
+                return None, str(exc.refusal)
+            raise
         try:
             response = self.session.request(
-                method, url, timeout=self.timeout, allow_redirects=False, **kwargs
+                method, url, timeout=self.timeout, allow_redirects=False, stream=True, **kwargs
             )
+            self._read_body(response, shown)
         except requests.exceptions.SSLError:
             # "from None": the requests exception's text repeats the full URL.
             raise ConfigurationError(f"TLS error calling {shown}: check the certificate") from None
@@ -176,6 +217,24 @@ class ApiClient:
             return response, f"HTTP {status} {snippet(response.text, self._secrets, 80)}".strip()
         self._check_status(response, method, shown)
         return response, None
+
+    def _read_body(self, response, shown):
+        """Read the body of a streamed ``response``, refusing it beyond the size cap."""
+        cap = self.max_response_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            response.close()
+            raise ResponseTooLargeError(_too_large(shown, cap, int(declared)))
+        chunks, size = [], 0
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                response.close()
+                raise ResponseTooLargeError(_too_large(shown, cap))
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        response.close()
 
     def _check_status(self, response, method, shown):
         """Map a non-retryable non-2xx status to a typed error (``raise_for_status``)."""
@@ -220,6 +279,66 @@ class ApiClient:
             raise MalformedResponseError(
                 f"malformed JSON from {where}: {reason}; the body starts with {excerpt!r}"
             ) from None
+
+
+def _too_large(shown, cap, declared=None):
+    size = _size(declared) if declared else "more"
+    return (
+        f"the answer of {shown} is too large ({size}; at most {_size(cap)} are read): "
+        "ask for smaller pages"
+    )
+
+
+def _size(count):
+    """A byte count for people: 512 bytes, 3.2 kB, 20.0 MB (binary units)."""
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} kB"
+    return f"{count / 1024 / 1024:.1f} MB"
+
+
+def _check_peer(sock, host):
+    """Refuse a connection that landed on a non-public address (closing it)."""
+    address = sock.getpeername()[0]
+    kind = network.address_kind(address)
+    if kind:
+        sock.close()
+        raise network.AddressRefusedError(network.Refusal(kind, host, address))
+
+
+class _PublicOnlyAdapter(requests.adapters.HTTPAdapter):
+    """Transport adapter whose connections check the address they reached."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        result = super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPConnectionPool,
+            "https": _PublicHTTPSConnectionPool,
+        }
+        return result
+
+
+class _PublicHTTPConnection(HTTPConnectionPool.ConnectionCls):
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _PublicHTTPSConnection(HTTPSConnectionPool.ConnectionCls):
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _PublicHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
 
 
 def _normalise_base_url(base_url):

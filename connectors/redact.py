@@ -6,9 +6,10 @@ whose name looks secret; free text (response bodies) has the client's own
 secrets masked, in case a remote echoes them back.
 """
 
+import json
 import logging
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -67,13 +68,65 @@ def _query(parts):
     return parse_qsl(parts.query, keep_blank_values=True)
 
 
+def secret_forms(secrets):
+    """Every non-empty secret of ``secrets`` and the encodings a remote may echo it in
+    (URL-encoded, JSON-escaped), longest first so that a secret containing another one
+    is fully masked."""
+    forms = set()
+    for secret in map(str, filter(None, secrets)):
+        forms.update(
+            (
+                secret,
+                quote(secret, safe=""),
+                quote_plus(secret, safe=""),
+                json.dumps(secret)[1:-1],
+                json.dumps(secret, ensure_ascii=False)[1:-1],
+            )
+        )
+    return sorted(filter(None, forms), key=len, reverse=True)
+
+
 def redact(text, secrets):
-    """Return ``text`` with every non-empty string of ``secrets`` replaced by ``***``."""
+    """Return ``text`` with every secret of ``secrets`` (in any of its
+    :func:`secret_forms`) and the values of secret-looking URL query parameters
+    replaced by ``***``."""
     text = str(text)
-    # Longest first, so that a secret containing another one is fully masked.
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text
+    for form in secret_forms(secrets):
+        text = text.replace(form, MASK)
+    return mask_query_secrets(text)
+
+
+def redact_data(value, secrets):
+    """``value`` (decoded JSON: dicts, lists, strings, numbers) with :func:`redact`
+    applied to every string in it, keys included; other values are kept as they are."""
+    forms = secret_forms(secrets)
+    return _redact_value(value, forms)
+
+
+def redact_json(text, secrets):
+    """JSON ``text`` with :func:`redact_data` applied, still valid JSON (kept as it is
+    when there is nothing to mask); text that is not JSON is :func:`redact`-ed."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return redact(text, secrets)
+    cleaned = redact_data(value, secrets)
+    return text if cleaned == value else json.dumps(cleaned, ensure_ascii=False, default=str)
+
+
+def _redact_value(value, forms):
+    if isinstance(value, str):
+        for form in forms:
+            value = value.replace(form, MASK)
+        return mask_query_secrets(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A numeric secret (a PIN) echoed as a JSON number.
+        return _redact_value(str(value), forms) if any(f in str(value) for f in forms) else value
+    if isinstance(value, dict):
+        return {_redact_value(k, forms): _redact_value(v, forms) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(item, forms) for item in value]
+    return value
 
 
 def snippet(text, secrets=(), limit=200):

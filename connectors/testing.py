@@ -16,11 +16,53 @@ for stateful remotes (cursors, idempotency keys).
 """
 
 import dataclasses
+import ipaddress
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+# A public address (example.com's) that names of the offline resolver stand for;
+# the refusal checks classify it, nothing ever connects to it.
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def offline_getaddrinfo(names=None):
+    """A stand-in for :func:`socket.getaddrinfo` that never asks DNS, for tests.
+
+    IP literals resolve to themselves; ``names`` maps host names to addresses
+    (a dict the test may change later, e.g. to play a DNS answer that changed);
+    other names under ``example.com``, ``.org`` and ``.net`` resolve to
+    :data:`PUBLIC_ADDRESS`; anything else does not resolve. Install it with
+    ``patch.object(connectors.network, "getaddrinfo", offline_getaddrinfo())``.
+    """
+    names = {} if names is None else names
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            addresses = names.get(host)
+            if addresses is None and host.rstrip(".").endswith(
+                ("example.com", "example.org", "example.net")
+            ):
+                addresses = [PUBLIC_ADDRESS]
+        if not addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (
+                socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (ip, port),
+            )
+            for ip in addresses
+        ]
+
+    return getaddrinfo
 
 
 @dataclasses.dataclass

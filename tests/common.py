@@ -1,7 +1,10 @@
 import base64
 import datetime
 import pathlib
+from unittest.mock import patch
 
+from odoo.addons.okr_addon.connectors import network
+from odoo.addons.okr_addon.connectors.testing import offline_getaddrinfo
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -107,6 +110,10 @@ class ConnectorCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Host names are never looked up: example.com names stand for a public address,
+        # tests change ``cls.dns`` to play other answers.
+        cls.dns = {}
+        cls.startClassPatcher(patch.object(network, "getaddrinfo", offline_getaddrinfo(cls.dns)))
         free_badges(cls.env, cls.WORKERS)
         cls.factory = cls.env["res.company"].create({"name": "Auto Parts Factory"})
         users = {"company_id": cls.factory.id, "company_ids": [(6, 0, cls.factory.ids)]}
@@ -124,6 +131,12 @@ class ConnectorCase(TransactionCase):
         )
         cls.by_badge = {worker.barcode: worker for worker in cls.workers}
         cls.terminal = cls._connector(name="Press shop terminal", kind="attendance_csv")
+
+    @classmethod
+    def _local_connector(cls, **vals):
+        """A connector of the local test server (127.0.0.1), which a Settings administrator
+        (here the superuser) has allowed to call the local network."""
+        return cls._connector(allow_local_network=True, **vals)
 
     @classmethod
     def _connector(cls, **vals):

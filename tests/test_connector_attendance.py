@@ -183,7 +183,7 @@ class TestConnectorConcurrentRuns(ConnectorCase):
         self.assertEqual(self.terminal.log_ids, logs_before, "no log for a run that never began")
 
     def test_scheduled_run_skips_a_connector_that_is_running(self):
-        clock = self._connector(
+        clock = self._local_connector(
             name="Time clock cloud",
             kind="attendance_rest",
             endpoint_url="http://127.0.0.1:9/v1/attendances",

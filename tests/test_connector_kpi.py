@@ -100,7 +100,7 @@ class TestConnectorKpiRest(KpiConnectorCase):
         self.remote = FakeRemote()
         self.remote.__enter__()
         self.addCleanup(self.remote.__exit__, None, None, None)
-        self.mes = self._connector(
+        self.mes = self._local_connector(
             name="MES API",
             kind="kpi_rest",
             endpoint_url=f"{self.remote.url}api/kpi-values",

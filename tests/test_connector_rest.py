@@ -28,7 +28,7 @@ class TestConnectorRest(ConnectorCase):
         self.remote = FakeRemote()
         self.remote.__enter__()
         self.addCleanup(self.remote.__exit__, None, None, None)
-        self.clock = self._connector(
+        self.clock = self._local_connector(
             name="Time clock cloud",
             kind="attendance_rest",
             endpoint_url=f"{self.remote.url}v1/attendances",

@@ -359,6 +359,7 @@ class TestIncentiveExports(IncentiveCase):
                 "name": "HQ payroll",
                 "kind": "payroll_rest",
                 "endpoint_url": remote.url,
+                "allow_local_network": True,  # the local test server
                 "auth_type": "bearer",
                 "token": "s3cret-token",
             }

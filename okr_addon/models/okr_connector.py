@@ -10,6 +10,7 @@ which writes what it can and reports each row it could not write. Every run
 leaves an ``okr.sync.log``.
 """
 
+import base64
 import collections
 import datetime
 import logging
@@ -17,9 +18,10 @@ import zlib
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ...connectors import kpi as kpi_source
+from ...connectors import network
 from ...connectors.attendance import RestAttendanceSource, pair_punches, parse_zkteco_csv, zkteco
 from ...connectors.attendance.schema import AttendanceRecordSchema, PunchSchema
 from ...connectors.csvfile import resolve_columns
@@ -131,6 +133,15 @@ class OkrConnector(models.Model):
     token = fields.Char(copy=False, groups="okr_addon.group_okr_admin")
     username = fields.Char(copy=False, groups="okr_addon.group_okr_admin")
     password = fields.Char(copy=False, groups="okr_addon.group_okr_admin")
+    allow_local_network = fields.Boolean(
+        string="Allow local network address",
+        copy=False,
+        tracking=True,
+        help="Let this connector call plain http:// URLs and addresses of the local network "
+        "(loopback, private, link-local), e.g. an on-premise terminal. Otherwise it only "
+        "calls public https:// addresses. Only a Settings administrator can change it.",
+    )
+    can_allow_local_network = fields.Boolean(compute="_compute_can_allow_local_network")
     timeout = fields.Integer(string="Timeout (s)", default=20)
     pagination = fields.Selection(
         [("cursor", "Cursor (next_cursor)"), ("offset", "Offset and limit")],
@@ -219,6 +230,26 @@ class OkrConnector(models.Model):
             names = MAPPING_FIELDS.get(connector.kind, ())
             connector.mapping_help = self.env._("Fields: %s", ", ".join(names))
 
+    @api.depends_context("uid")
+    def _compute_can_allow_local_network(self):
+        allowed = self._may_allow_local_network()
+        for connector in self:
+            connector.can_allow_local_network = allowed
+
+    def _may_allow_local_network(self):
+        return self.env.su or self.env.user.has_group("base.group_system")
+
+    def _check_local_network_change(self):
+        """Refuse a change of Allow local network address by anyone but a Settings
+        administrator: it opens the server's own network to what the URL points to."""
+        if not self._may_allow_local_network():
+            raise AccessError(
+                self.env._(
+                    "Only a Settings administrator can allow a connector to call local "
+                    "network addresses."
+                )
+            )
+
     def _compute_log_count(self):
         counts = dict(
             self.env["okr.sync.log"]._read_group(
@@ -254,7 +285,7 @@ class OkrConnector(models.Model):
                     )
                 )
 
-    @api.constrains("kind", "endpoint_url")
+    @api.constrains("kind", "endpoint_url", "allow_local_network")
     def _check_endpoint_url(self):
         for connector in self:
             if connector.kind not in REST_KINDS:
@@ -281,7 +312,42 @@ class OkrConnector(models.Model):
             return self.env._(
                 "put the credentials in the Credentials tab, not in the endpoint URL."
             )
-        return ""
+        # A name that does not resolve (yet) is checked again before every call.
+        refusal = network.url_refusal(url, allow_local=self.allow_local_network, strict=False)
+        return self._refusal_message(refusal) if refusal else ""
+
+    def _refusal_message(self, refusal):
+        """Why this connector may not call the address of ``refusal``
+        (a :class:`connectors.network.Refusal`), for the user."""
+        if refusal.kind == "scheme":
+            return self.env._(
+                "the endpoint URL must start with https://; plain http:// is only for an "
+                "on-premise terminal, once a Settings administrator has ticked Allow local "
+                "network address."
+            )
+        kinds = {
+            "loopback": self.env._("a loopback"),
+            "private": self.env._("a private network"),
+            "link-local": self.env._("a link-local"),
+            "multicast": self.env._("a multicast"),
+            "unspecified": self.env._("an unspecified"),
+            "reserved": self.env._("a reserved"),
+        }
+        return self.env._(
+            "%(host)s is %(kind)s address (%(address)s): connectors call public addresses "
+            "only, unless a Settings administrator ticks Allow local network address "
+            "(on-premise terminals).",
+            host=refusal.host,
+            kind=kinds.get(refusal.kind, self.env._("a non-public")),
+            address=refusal.address or refusal.host,
+        )
+
+    def _error_text(self, exc):
+        """The text of a connector error for a log or a notification: without secrets,
+        and in the user's language when it is a refused address."""
+        if isinstance(exc, network.AddressRefusedError):
+            return self._refusal_message(exc.refusal)
+        return self._redact(str(exc))
 
     @api.constrains("kind", "mapping")
     def _check_mapping(self):
@@ -320,11 +386,17 @@ class OkrConnector(models.Model):
     # --- schedule -------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("allow_local_network") for vals in vals_list):
+            self._check_local_network_change()
         connectors = super().create(vals_list)
         connectors._plan_next_run()
         return connectors
 
     def write(self, vals):
+        if "allow_local_network" in vals and any(
+            connector.allow_local_network != bool(vals["allow_local_network"]) for connector in self
+        ):
+            self._check_local_network_change()
         res = super().write(vals)
         if {"scheduled", "interval_number", "interval_type", "active", "next_run"} & set(vals):
             self._plan_next_run()
@@ -392,7 +464,7 @@ class OkrConnector(models.Model):
             count = self._probe()
         except ConnectorError as exc:
             return self._notification(
-                self.env._("Connection failed"), self._redact(str(exc)), "danger"
+                self.env._("Connection failed"), self._error_text(exc), "danger"
             )
         return self._notification(
             self.env._("Connection works"),
@@ -467,7 +539,7 @@ class OkrConnector(models.Model):
         try:
             entries, failures, warnings = connector._read(data, lines)
         except (ConnectorError, ValueError) as exc:
-            log._finish(message=self._redact(str(exc)), fatal=True)
+            log._finish(message=connector._error_text(exc), fatal=True)
             connector._report_failure(log)
             return log
         log._add(sync.Outcome(failures=failures))
@@ -542,7 +614,7 @@ class OkrConnector(models.Model):
         """Tell the connector's followers when a scheduled run failed."""
         if log.trigger == "cron":
             self.message_post(
-                body=self.env._("Scheduled run failed: %s", log.message),
+                body=self.env._("Scheduled run failed: %s", self._redact(log.message or "")),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -712,13 +784,32 @@ class OkrConnector(models.Model):
             base, path = self.endpoint_url, "wages"
         else:
             base, path = sync.split_endpoint(self.endpoint_url or "")
-        client = ApiClient(base, self._auth(), timeout=self.timeout, max_retries=max_retries)
+        client = ApiClient(
+            base,
+            self._auth(),
+            timeout=self.timeout,
+            max_retries=max_retries,
+            allow_local_network=self.allow_local_network,
+        )
         return client, path
 
+    def _secrets(self):
+        """Every secret of these connectors, as sent to their remote systems: API keys,
+        tokens, passwords and the encoded Basic authentication header."""
+        secrets = []
+        for me in self.sudo():
+            secrets += [me[name] for name in SECRET_FIELDS if me[name]]
+            if me.username and me.password:
+                pair = f"{me.username}:{me.password}".encode()
+                secrets.append(base64.b64encode(pair).decode())
+        return secrets
+
     def _redact(self, text):
-        """``text`` without any of this connector's secrets."""
-        me = self.sudo()
-        return redact(text, [me[name] for name in SECRET_FIELDS if me[name]])
+        """``text`` without any of these connectors' secrets (nor secret URL parameters).
+
+        Everything stored from a remote answer passes through here: log messages,
+        failure reasons, raw rows, chatter notes."""
+        return redact(text, self._secrets())
 
     # --- helpers for the target models ------------------------------------------------------------
     def _match_employees(self, codes):

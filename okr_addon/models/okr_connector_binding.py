@@ -14,8 +14,12 @@ class OkrConnectorBinding(models.Model):
     _name = "okr.connector.binding"
     _description = "Connector External ID"
     _order = "id desc"
+    _check_company_auto = True
 
-    connector_id = fields.Many2one("okr.connector", required=True, ondelete="cascade", index=True)
+    connector_id = fields.Many2one(
+        "okr.connector", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
     model = fields.Char(required=True)
     external_id = fields.Char(string="External ID", required=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="model", required=True)

@@ -16,10 +16,13 @@ class OkrSyncLog(models.Model):
     _description = "Connector Sync Log"
     _order = "date_start desc, id desc"
     _rec_name = "connector_id"
+    _check_company_auto = True
 
-    connector_id = fields.Many2one("okr.connector", required=True, ondelete="cascade", index=True)
+    connector_id = fields.Many2one(
+        "okr.connector", required=True, ondelete="cascade", index=True, check_company=True
+    )
     kind = fields.Selection(related="connector_id.kind")
-    company_id = fields.Many2one(related="connector_id.company_id", store=True)
+    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
     trigger = fields.Selection(
         [
             ("manual", "Run Now"),
@@ -32,7 +35,9 @@ class OkrSyncLog(models.Model):
     )
     filename = fields.Char(string="File")
     user_id = fields.Many2one("res.users", string="Started By", default=lambda self: self.env.user)
-    retry_of_id = fields.Many2one("okr.sync.log", ondelete="set null", readonly=True)
+    retry_of_id = fields.Many2one(
+        "okr.sync.log", ondelete="set null", readonly=True, check_company=True
+    )
     date_start = fields.Datetime(string="Started", required=True, default=fields.Datetime.now)
     date_end = fields.Datetime(string="Ended")
     duration = fields.Float(
@@ -55,6 +60,20 @@ class OkrSyncLog(models.Model):
     message = fields.Text()
     line_ids = fields.One2many("okr.sync.log.line", "log_id", string="Failed Rows")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("message") and vals.get("connector_id"):
+                connector = self.env["okr.connector"].browse(vals["connector_id"])
+                vals["message"] = connector._redact(vals["message"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("message"):
+            # Whatever a run reports may quote the remote's answer: never store a secret.
+            vals = {**vals, "message": self.connector_id._redact(vals["message"])}
+        return super().write(vals)
+
     @api.depends("date_start", "date_end")
     def _compute_duration(self):
         for log in self:
@@ -75,7 +94,8 @@ class OkrSyncLog(models.Model):
         self._add_failures(outcome.failures)
 
     def _add_failures(self, failures):
-        """Add the failed rows ``failures`` (row, field, reason, raw values) to this log."""
+        """Add the failed rows ``failures`` (row, field, reason, raw values) to this log
+        (the lines mask the connector's secrets in them)."""
         self.ensure_one()
         self.env["okr.sync.log.line"].create(
             [

@@ -43,7 +43,9 @@ def cursor_pages(pages):
 
 
 def source(remote, **kwargs):
-    return RestAttendanceSource(ApiClient(remote.url, sleep=lambda _s: None), "v1/att", **kwargs)
+    return RestAttendanceSource(
+        ApiClient(remote.url, sleep=lambda _s: None, allow_local_network=True), "v1/att", **kwargs
+    )
 
 
 def test_cursor_pages_are_loaded_with_bad_records_reported_by_position(remote):

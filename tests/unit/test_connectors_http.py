@@ -28,6 +28,7 @@ def remote():
 def make_client(remote, waits=None, **kwargs):
     """A client of ``remote`` whose retry waits land in ``waits`` instead of sleeping."""
     kwargs.setdefault("timeout", 2)
+    kwargs.setdefault("allow_local_network", True)
     return ApiClient(remote.url, sleep=(waits if waits is not None else []).append, **kwargs)
 
 
@@ -205,7 +206,12 @@ def test_no_secret_in_exceptions_or_logs(remote, caplog):
     remote.script("GET", "/wages", Reply(500, body=echo), Reply(401, body={"error": echo}))
     remote.script("GET", "/payslips", Reply(422, body=echo))
     base = remote.url.replace("http://", f"http://admin:{URL_SECRET}@")
-    client = ApiClient(base, auth={"type": "api_key", "key": SECRET}, sleep=lambda _s: None)
+    client = ApiClient(
+        base,
+        auth={"type": "api_key", "key": SECRET},
+        sleep=lambda _s: None,
+        allow_local_network=True,
+    )
     errors = []
     for path in (f"wages?access_token={URL_SECRET}", "payslips", f"missing?apiKey={SECRET}"):
         with pytest.raises((ConfigurationError, HttpStatusError)) as caught:

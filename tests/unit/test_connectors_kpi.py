@@ -87,7 +87,7 @@ def test_kpi_rest_source_loads_pages_and_reports_bad_records(remote):
         Reply(body={"items": [{"kpi": "OUTPUT", "employee": 1003, "day": "2026-11-02"}]}),
     )
     mapping = {"kpi": "kpi_code", "employee": "employee_code", "day": "date"}
-    client = ApiClient(remote.url, sleep=lambda _s: None)
+    client = ApiClient(remote.url, sleep=lambda _s: None, allow_local_network=True)
     result = KpiRestSource(client, "kpi/values", mapping=mapping).fetch()
     assert [m["source_reference"] for m in result.items] == ["rest:OUTPUT:1001:2026-11-02"]
     assert [str(e) for e in result.errors] == [

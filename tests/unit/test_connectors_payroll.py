@@ -23,6 +23,7 @@ def remote():
 
 def client_of(remote, **kwargs):
     kwargs.setdefault("sleep", lambda _s: None)
+    kwargs.setdefault("allow_local_network", True)
     return ApiClient(remote.url, auth={"type": "bearer", "token": "pay-token"}, **kwargs)
 
 

@@ -5,6 +5,7 @@ job adds up their counts and closes the run's log. Batches never split one
 employee's entries, so jobs never compete for the same attendances."""
 
 from odoo import models
+from odoo.addons.okr_addon.connectors.redact import redact_data
 from odoo.addons.okr_addon.okr_addon.logic import sync
 from odoo.addons.okr_addon.okr_addon.models.okr_connector import RUN_LOCK, TARGET_MODELS
 from odoo.addons.queue_job.delay import group
@@ -19,6 +20,7 @@ class OkrConnector(models.Model):
             return super()._import_batches(log, entries, warnings)
         log.job_count = len(batches)
         jobs = []
+        secrets = self._secrets()
         for number, batch in enumerate(batches, 1):
             description = self.env._(
                 "%(connector)s: batch %(number)s of %(count)s",
@@ -26,7 +28,7 @@ class OkrConnector(models.Model):
                 number=number,
                 count=len(batches),
             )
-            rows = [[entry.row, entry.raws, entry.item] for entry in batch]
+            rows = [_job_row(entry, secrets) for entry in batch]
             jobs.append(self.delayable(description=description)._job_import_batch(log, rows))
         closing = self.delayable(
             description=self.env._("%(connector)s: close the run", connector=self.name)
@@ -80,3 +82,15 @@ class OkrConnector(models.Model):
         log.write(totals)
         self._close_log(log, warnings)
         return log.message
+
+
+def _job_row(entry, secrets):
+    """What a batch job receives of ``entry``; stored with the job, so without any of
+    the connector's ``secrets`` that the remote may have echoed in its rows."""
+    if not secrets:
+        return [entry.row, entry.raws, entry.item]
+    item = {
+        name: redact_data(value, secrets) if isinstance(value, str) else value
+        for name, value in entry.item.items()
+    }
+    return [entry.row, redact_data(entry.raws, secrets), item]

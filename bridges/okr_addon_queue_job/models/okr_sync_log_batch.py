@@ -8,8 +8,12 @@ class OkrSyncLogBatch(models.Model):
     _name = "okr.sync.log.batch"
     _description = "Connector Run Batch"
     _order = "id"
+    _check_company_auto = True
 
-    log_id = fields.Many2one("okr.sync.log", required=True, ondelete="cascade", index=True)
+    log_id = fields.Many2one(
+        "okr.sync.log", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="log_id.company_id", store=True, index=True)
     created_count = fields.Integer(string="Created")
     updated_count = fields.Integer(string="Updated")
     unchanged_count = fields.Integer(string="Unchanged")

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo.addons.okr_addon.connectors.testing import FakeRemote, Reply
 from odoo.addons.okr_addon.tests.common import ConnectorCase
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import new_test_user, tagged
@@ -44,6 +45,50 @@ class TestConnectorJobs(ConnectorCase):
         trap.perform_enqueued_jobs()
         self.assertCounts(again, unchanged=208)
         self.assertEqual(len(self._attendances()), 208, "re-importing in jobs creates nothing")
+
+    def test_jobs_store_no_credential_the_remote_echoes(self):
+        key = "echo-K3y-4711"
+        remote = FakeRemote()
+        remote.__enter__()
+        self.addCleanup(remote.__exit__, None, None, None)
+        clock = self._local_connector(
+            name="Echoing time clock",
+            kind="attendance_rest",
+            endpoint_url=f"{remote.url}v1/att",
+            auth_type="api_key",
+            api_key=key,
+        )
+        rows = [
+            {"employee_code": code, "check_in": "2026-11-02T08:00:00+08:00", "note": key}
+            for code in ("1001", "1002", key)
+        ]
+        remote.script("GET", "/v1/att", Reply(body={"items": rows}))
+        with patch(f"{CONNECTOR}.BATCH_SIZE", 1), trap_jobs() as trap:
+            log = clock.with_user(self.user_admin)._run("manual")
+        self.assertEqual(len(trap.enqueued_jobs), 4)
+        for job in trap.enqueued_jobs:
+            self.assertNotIn(key, repr((job.args, job.kwargs)))
+        trap.perform_enqueued_jobs()
+        self.assertCounts(log, created=2, failed=1)
+        stored = [log.message, *log.line_ids.mapped("reason"), *log.line_ids.mapped("raw")]
+        self.assertNotIn(key, "".join(stored))
+        self.assertIn("***", log.line_ids.raw)
+
+    def test_batches_stay_in_their_company(self):
+        log, trap = self._upload_in_jobs(self._sample("zkteco_demo_broken.csv"), batch_size=1)
+        trap.perform_enqueued_jobs()
+        self.assertEqual(log.batch_ids.company_id, self.factory)
+        other = self.env["res.company"].create({"name": "Paint Works"})
+        admin_b = new_test_user(
+            self.env,
+            "jobs_admin_b",
+            groups="base.group_user,okr_addon.group_okr_admin",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.env["okr.sync.log.batch"].with_user(admin_b).search([]))
+        batches = self.env["okr.sync.log.batch"].with_user(self.user_admin).search([])
+        self.assertEqual(batches, log.batch_ids)
 
     def test_bad_rows_of_a_job_are_logged_and_a_small_file_runs_at_once(self):
         log, trap = self._upload_in_jobs(self._sample("zkteco_demo_broken.csv"), batch_size=1)
