@@ -229,7 +229,7 @@ class TestValuesAreRealNumbers(RefusalCase):
         with self.refused(AccessError, "corrected at its source"):
             automatic.with_user(self.user_manager).unlink()
         target = self._target(self.scrap, self.emp_worker)
-        for vals in ({"actual": 0.1}, {"has_actual": True}, {"completion": 2.0}):
+        for vals in ({"actual": 0.1}, {"has_actual": False}, {"completion": 2.0}):
             with self.refused(AccessError, "set by its workflow actions"):
                 target.with_user(self.user_manager).write(vals)
 
