@@ -22,8 +22,6 @@ UNCHECKED_COMODELS = {
 # Relations of models other changes own (connectors, payroll ledger): drop them from
 # here as those models get their company checks.
 PENDING_RELATIONS = {
-    "okr.connector.last_log_id",
-    "okr.sync.log.retry_of_id",
     "okr.incentive.posting.payslip_id",
 }
 

@@ -86,6 +86,7 @@ class OkrConnector(models.Model):
     _description = "Integration Connector"
     _inherit = ["mail.thread"]
     _order = "sequence, name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -209,7 +210,7 @@ class OkrConnector(models.Model):
     )
     next_run = fields.Datetime(copy=False)
     last_run = fields.Datetime(readonly=True, copy=False)
-    last_log_id = fields.Many2one("okr.sync.log", readonly=True, copy=False)
+    last_log_id = fields.Many2one("okr.sync.log", readonly=True, copy=False, check_company=True)
     last_state = fields.Selection(related="last_log_id.state", string="Last Result")
     log_ids = fields.One2many("okr.sync.log", "connector_id", string="Sync Logs")
     log_count = fields.Integer(compute="_compute_log_count")
