@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..logic.incentive import split_by_code
+from . import okr_incentive_guard as guard
 
 LINE_STATES = [
     ("ok", "Ready"),
@@ -10,6 +12,21 @@ LINE_STATES = [
     ("error", "Error"),
     ("withdrawn", "Withdrawn"),
 ]
+# Written by the run's actions only (see okr_incentive_guard).
+LINE_PROTECTED = {
+    "run_id",
+    "rule_id",
+    "employee_id",
+    "currency_id",
+    "ledger_key",
+    "basis_value",
+    "tier_name",
+    "amount",
+    "explanation",
+    "state",
+    "withdrawal_reason",
+    "recognized",
+}
 
 
 class OkrIncentiveLine(models.Model):
@@ -23,9 +40,13 @@ class OkrIncentiveLine(models.Model):
     _description = "Incentive Line"
     _order = "run_id desc, employee_id, rule_id"
 
-    run_id = fields.Many2one("okr.incentive.run", required=True, ondelete="cascade", index=True)
-    rule_id = fields.Many2one("okr.incentive.rule", required=True, ondelete="restrict", index=True)
-    employee_id = fields.Many2one("hr.employee", required=True, index=True)
+    run_id = fields.Many2one(
+        "okr.incentive.run", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    rule_id = fields.Many2one(
+        "okr.incentive.rule", required=True, ondelete="restrict", index=True, readonly=True
+    )
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, readonly=True)
     department_id = fields.Many2one(
         "hr.department",
         compute="_compute_department_id",
@@ -34,16 +55,27 @@ class OkrIncentiveLine(models.Model):
     )
     company_id = fields.Many2one(related="run_id.company_id", store=True)
     # Stored and given at creation: Monetary fields then need no per-record currency lookup.
-    currency_id = fields.Many2one("res.currency", required=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     date_from = fields.Date(related="run_id.date_from", store=True)
     date_to = fields.Date(related="run_id.date_to", store=True)
-    ledger_key = fields.Char(compute="_compute_ledger_key", store=True, index=True)
-    basis_value = fields.Float(help="The basis value the tiers were applied to.")
-    tier_name = fields.Char(string="Tier")
+    ledger_key = fields.Char(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Identity of the line in the payroll ledger, set once when the line is "
+        "created: renaming the rule or changing its codes never changes it.",
+    )
+    basis_value = fields.Float(readonly=True, help="The basis value the tiers were applied to.")
+    tier_name = fields.Char(string="Tier", readonly=True)
     amount_type = fields.Selection(related="rule_id.amount_type")
-    amount = fields.Monetary(help="Signed: negative for a deduction.")
-    explanation = fields.Char(required=True)
-    state = fields.Selection(LINE_STATES, default="ok", required=True)
+    amount = fields.Monetary(readonly=True, help="Signed: negative for a deduction.")
+    explanation = fields.Char(required=True, readonly=True)
+    state = fields.Selection(LINE_STATES, default="ok", required=True, readonly=True)
+    withdrawal_reason = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Why HR withdrew the line by hand; a withdrawn line stays withdrawn on recompute.",
+    )
     recognized = fields.Boolean(
         readonly=True, copy=False, help="Recognition actions already ran for this line."
     )
@@ -61,12 +93,40 @@ class OkrIncentiveLine(models.Model):
         for line in self:
             line.department_id = line.employee_id.department_id
 
-    @api.depends("rule_id", "employee_id", "date_from", "date_to")
-    def _compute_ledger_key(self):
-        for line in self:
-            line.ledger_key = (
-                f"{line.rule_id.code}/{line.employee_id.id}/{line.date_from}/{line.date_to}"
-            )
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard.check_create(self, vals_list)
+        lines = super().create(vals_list)
+        lines._set_ledger_keys()
+        return lines
+
+    def write(self, vals):
+        guard.check_write(self, vals, LINE_PROTECTED)
+        return super().write(vals)
+
+    def unlink(self):
+        guard.check_unlink(self)
+        return super().unlink()
+
+    def _set_ledger_keys(self):
+        """Give new lines their ledger key: rule code, employee and period as they
+        are now. A key already used by another line (a new rule took an old code)
+        gets the rule id appended, so a key names one line only."""
+        keys = {line: line._new_ledger_key() for line in self if not line.ledger_key}
+        if not keys:
+            return
+        taken = set(
+            self.sudo()
+            .search([("ledger_key", "in", list(keys.values())), ("id", "not in", self.ids)])
+            .mapped("ledger_key")
+        )
+        for line, key in keys.items():
+            unique = f"{key}#{line.rule_id.id}" if key in taken else key
+            taken.add(unique)
+            super(OkrIncentiveLine, line).write({"ledger_key": unique})
+
+    def _new_ledger_key(self):
+        return f"{self.rule_id.code}/{self.employee_id.id}/{self.date_from}/{self.date_to}"
 
     @api.depends("posting_ids.amount", "posting_ids.payroll_reference")
     def _compute_posted_amount(self):
@@ -76,18 +136,55 @@ class OkrIncentiveLine(models.Model):
                 sorted(set(filter(None, line.posting_ids.mapped("payroll_reference"))))
             )
 
-    def _wanted_by_key(self):
-        """{ledger key/input code: amount} this line should have posted in total."""
-        if self.state not in ("ok", "withdrawn") or self.amount_type == "points":
-            amount = 0.0
-        else:
-            amount = self.amount if self.state == "ok" else 0.0
-        return {
-            f"{self.ledger_key}/{code}": value
-            for code, value in split_by_code(
-                amount, self.rule_id.input_code, self.rule_id.deduction_code
-            ).items()
-        }
+    def _wanted_by_code(self, posted):
+        """{input code: amount} this line should have posted in total, given
+        ``posted`` ({input code: amount} already posted for it).
+
+        A ready line wants its amount under the rule's current codes (an amount
+        posted under an old code is reversed there). A withdrawn line wants
+        nothing. A blocked or failed line cannot say what is due, so it keeps
+        what was posted: a gate or a missing contract never claws back a payment.
+        """
+        if self.state == "withdrawn":
+            return {}
+        if self.state != "ok":
+            return dict(posted)
+        amount = 0.0 if self.amount_type == "points" else self.amount
+        return split_by_code(amount, self.rule_id.input_code, self.rule_id.deduction_code)
+
+    def action_withdraw(self, reason):
+        """Withdraw lines by hand (HR), with a reason told in the run's chatter.
+
+        The amount becomes 0 and stays so on recompute; the run goes back to
+        Computed, so the reversal of anything posted is approved, then posted.
+        """
+        self.env["okr.incentive.run"]._check_hr()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("A reason is required to withdraw an incentive line."))
+        explanation = self.env._(
+            "withdrawn by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+        )
+        guard.trusted(self).write(
+            {
+                "state": "withdrawn",
+                "amount": 0.0,
+                "withdrawal_reason": reason,
+                "explanation": explanation,
+            }
+        )
+        for run, lines in self.grouped("run_id").items():
+            run._back_to_computed()
+            run.message_post(
+                body=self.env._(
+                    "%(user)s withdrew the incentive of %(employees)s (%(rule)s): %(reason)s",
+                    user=self.env.user.name,
+                    employees=", ".join(lines.employee_id.mapped("name")),
+                    rule=", ".join(lines.rule_id.mapped("name")),
+                    reason=reason,
+                )
+            )
+        return True
 
     def _recognize(self):
         """Announce, mark promotion-eligible, recommend training: once per line.
@@ -134,4 +231,4 @@ class OkrIncentiveLine(models.Model):
                         for line in lines.filtered(lambda x: x.amount < 0)
                     ]
                 )
-        todo.recognized = True
+        guard.trusted(todo).write({"recognized": True})
