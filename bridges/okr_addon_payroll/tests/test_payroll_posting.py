@@ -148,3 +148,41 @@ class TestPayrollPosting(IncentiveCase):
         self.assertEqual(self._total(december, "OKR_BONUS"), -200.0)
         self.assertIn("Adjustment -200.00", self._inputs(december, "OKR_BONUS").name)
         self.assertEqual(adjustment.state, "on_payslip")
+
+    def test_a_manual_input_with_the_same_code_is_kept(self):
+        slip = self._payslip(self.emp_worker)
+        slip.write(
+            {
+                "input_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Referral bonus",
+                            "code": "OKR_BONUS",
+                            "amount": 100.0,
+                            "contract_id": slip.contract_id.id,
+                        },
+                    )
+                ]
+            }
+        )
+        run = self._post()
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 600.0, "the manual 100 plus the 500")
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 600.0, "recompute keeps both once")
+        self.assertIn("Referral bonus", self._inputs(slip, "OKR_BONUS").mapped("name"))
+        self.m_worker.value = 3.9  # the incentive drops to 300
+        self._post(run)
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 400.0, "only the bridge's share moved")
+
+    def test_a_new_input_code_moves_the_amount_on_the_payslip(self):
+        run = self._post()
+        slip = self._payslip(self.emp_worker)
+        self.rule.input_code = "OKR_BONUS_2"
+        self._post(run)
+        slip.compute_sheet()
+        self.assertEqual(sum(self._inputs(slip, "OKR_BONUS").mapped("amount")), 0.0)
+        self.assertEqual(sum(self._inputs(slip, "OKR_BONUS_2").mapped("amount")), 500.0)
