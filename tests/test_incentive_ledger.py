@@ -43,6 +43,14 @@ class TestIncentiveLedger(IncentiveCase):
         )
         self.assertEqual(self._line(run, self.emp_worker).posted_amount, 500.0, "paid once")
         self.assertFalse(self._post(run), "posting again adds nothing")
+        # A new rule takes the old code: its lines get keys of their own.
+        self.env.flush_all()  # the renamed code is in the database before it is reused
+        newcomer = self._rule(code="T_SCRAP_BONUS")
+        other = self._run(newcomer)
+        other.action_compute()
+        key = f"T_SCRAP_BONUS/{self.emp_worker.id}/2026-11-01/2026-11-30"
+        self.assertIn(key, keys)
+        self.assertEqual(self._line(other, self.emp_worker).ledger_key, f"{key}#{newcomer.id}")
 
     def test_a_posted_run_keeps_its_period(self):
         run = self._run()
@@ -74,7 +82,14 @@ class TestIncentiveLedger(IncentiveCase):
             line.action_withdraw("  ")
         with self.assertRaises(AccessError):
             line.with_user(self.user_manager).action_withdraw("fraud")
-        line.action_withdraw("Scrap figures were re-counted by QA")
+        action = line.action_open_withdraw()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_admin)
+            .with_context(action["context"])
+            .create({"reason": "Scrap figures were re-counted by QA"})
+        )
+        wizard.action_confirm()
         self.assertEqual((line.state, line.amount), ("withdrawn", 0.0))
         self.assertEqual(run.state, "computed", "a withdrawal is approved before it is posted")
         self.assertTrue(

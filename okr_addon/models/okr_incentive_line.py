@@ -96,9 +96,7 @@ class OkrIncentiveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard.check_create(self, vals_list)
-        lines = super().create(vals_list)
-        lines._set_ledger_keys()
-        return lines
+        return super().create(self._with_ledger_keys(vals_list))
 
     def write(self, vals):
         guard.check_write(self, vals, LINE_PROTECTED)
@@ -108,25 +106,30 @@ class OkrIncentiveLine(models.Model):
         guard.check_unlink(self)
         return super().unlink()
 
-    def _set_ledger_keys(self):
+    def _with_ledger_keys(self, vals_list):
         """Give new lines their ledger key: rule code, employee and period as they
-        are now. A key already used by another line (a new rule took an old code)
-        gets the rule id appended, so a key names one line only."""
-        keys = {line: line._new_ledger_key() for line in self if not line.ledger_key}
-        if not keys:
-            return
-        taken = set(
-            self.sudo()
-            .search([("ledger_key", "in", list(keys.values())), ("id", "not in", self.ids)])
-            .mapped("ledger_key")
-        )
-        for line, key in keys.items():
-            unique = f"{key}#{line.rule_id.id}" if key in taken else key
-            taken.add(unique)
-            super(OkrIncentiveLine, line).write({"ledger_key": unique})
-
-    def _new_ledger_key(self):
-        return f"{self.rule_id.code}/{self.employee_id.id}/{self.date_from}/{self.date_to}"
+        are at creation, never recomputed. A key already used by another line (a
+        new rule took an old rule's code) gets the rule id appended, so a key
+        names one line only."""
+        vals_list = [dict(vals) for vals in vals_list]
+        todo = [vals for vals in vals_list if not vals.get("ledger_key")]
+        if not todo:
+            return vals_list
+        sudo = self.sudo().with_context(active_test=False)
+        codes = {
+            rule.id: rule.code
+            for rule in sudo.env["okr.incentive.rule"].browse({v["rule_id"] for v in todo})
+        }
+        periods = {
+            run.id: f"{run.date_from}/{run.date_to}"
+            for run in sudo.env["okr.incentive.run"].browse({v["run_id"] for v in todo})
+        }
+        keys = [f"{codes[v['rule_id']]}/{v['employee_id']}/{periods[v['run_id']]}" for v in todo]
+        taken = set(sudo.search([("ledger_key", "in", keys)]).mapped("ledger_key"))
+        for vals, key in zip(todo, keys, strict=True):
+            vals["ledger_key"] = f"{key}#{vals['rule_id']}" if key in taken else key
+            taken.add(vals["ledger_key"])
+        return vals_list
 
     @api.depends("posting_ids.amount", "posting_ids.payroll_reference")
     def _compute_posted_amount(self):
@@ -151,6 +154,18 @@ class OkrIncentiveLine(models.Model):
             return dict(posted)
         amount = 0.0 if self.amount_type == "points" else self.amount
         return split_by_code(amount, self.rule_id.input_code, self.rule_id.deduction_code)
+
+    def action_open_withdraw(self):
+        """Open the withdrawal dialog, which asks for the reason."""
+        self.env["okr.incentive.run"]._check_hr()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Withdraw Incentive"),
+            "res_model": "okr.incentive.line.withdraw",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_ids": self.ids},
+        }
 
     def action_withdraw(self, reason):
         """Withdraw lines by hand (HR), with a reason told in the run's chatter.
