@@ -165,6 +165,8 @@ class TestIncentiveLedger(IncentiveCase):
         ):
             with self.assertRaises(AccessError, msg=f"{record._name} {vals}"):
                 record.write(vals)
+        with self.assertRaises(AccessError, msg="an RPC context cannot pass as an action"):
+            line.with_context(okr_incentive_action=True).write({"amount": 9999.0})
         with self.assertRaises(AccessError):
             posting.unlink()
         with self.assertRaises(AccessError):

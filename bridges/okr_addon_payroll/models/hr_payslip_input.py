@@ -1,4 +1,7 @@
-from odoo import fields, models
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class HrPayslipInput(models.Model):
@@ -11,3 +14,14 @@ class HrPayslipInput(models.Model):
         help="Part of the amount that comes from OKR incentive postings; the rest was "
         "entered by hand and is kept when the incentives are synchronised.",
     )
+
+    @api.constrains("okr_amount")
+    def _check_okr_amount(self):
+        for payslip_input in self:
+            if not math.isfinite(payslip_input.okr_amount):
+                raise ValidationError(
+                    self.env._(
+                        "Payslip input %(input)s: the incentive share must be a finite number.",
+                        input=payslip_input.name,
+                    )
+                )
