@@ -58,6 +58,28 @@ class TestIncentiveLedger(IncentiveCase):
         with self.assertRaisesRegex(UserError, "already posted amounts for its period"):
             run.date_from = D(2026, 12, 1)
 
+    def test_a_run_moved_to_another_period_before_posting_starts_again(self):
+        run = self._run()
+        run.action_compute()
+        run.date_from = D(2026, 12, 1)
+        self.assertEqual((run.state, run.line_ids.ids), ("draft", []))
+        run.action_compute()
+        self.assertTrue(
+            all("/2026-12-01/2026-12-31" in k for k in run.line_ids.mapped("ledger_key"))
+        )
+
+    def test_taking_a_rule_off_a_posted_run_keeps_what_was_paid(self):
+        run = self._run()
+        self._post(run)
+        other = self._rule(code="T_OTHER")
+        run.rule_ids = other
+        run.action_compute()
+        self.assertIn(self.rule, run.rule_ids, "the rule it paid under stays on the run")
+        self.assertEqual(self._line(run, self.emp_worker).filtered("posting_ids").amount, 500.0)
+        self._approve(run)
+        posted = run.action_post()
+        self.assertEqual(posted.line_id.rule_id, other, "only the new rule posts")
+
     def test_archived_rule_or_employee_keeps_what_was_paid(self):
         self.rule.write({"employee_ids": [(5,)], "department_ids": [(6, 0, self.department.ids)]})
         run = self._run()

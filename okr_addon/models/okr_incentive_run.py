@@ -104,25 +104,40 @@ class OkrIncentiveRun(models.Model):
     def write(self, vals):
         guard.check_write(self, vals, RUN_PROTECTED)
         self._check_period_kept(vals)
-        return super().write(vals)
+        moved = self.filtered("line_ids") if set(PERIOD_FIELDS) & set(vals) else self.browse()
+        moved = moved.filtered(lambda run: run._period_key() != run._period_key(vals))
+        res = super().write(vals)
+        if moved:
+            # Lines belong to their period (their ledger keys name it): a run moved
+            # to another period before anything was posted starts again from draft.
+            trusted = guard.trusted(moved)
+            trusted.line_ids.unlink()
+            trusted.write({"state": "draft", "approved_by": False})
+        return res
+
+    def _period_key(self, vals=None):
+        """(date_from, date_to, period_type, company id) now, or after writing ``vals``."""
+        vals = vals or {}
+        return tuple(
+            self._fields[name].convert_to_cache(vals[name], self)
+            if name in vals
+            else (self[name].id if name == "company_id" else self[name])
+            for name in PERIOD_FIELDS
+        )
 
     def _check_period_kept(self, vals):
-        changed = [name for name in PERIOD_FIELDS if name in vals]
-        if not changed:
+        if not set(PERIOD_FIELDS) & set(vals):
             return
         for run in self.filtered("posting_ids"):
-            for name in changed:
-                new = run._fields[name].convert_to_cache(vals[name], run)
-                old = run[name].id if name == "company_id" else run[name]
-                if new != old:
-                    raise UserError(
-                        self.env._(
-                            "%(run)s already posted amounts for its period: its dates, period "
-                            "type and company stay as they are. Create a run for the other "
-                            "period instead.",
-                            run=run.name,
-                        )
+            if run._period_key() != run._period_key(vals):
+                raise UserError(
+                    self.env._(
+                        "%(run)s already posted amounts for its period: its dates, period "
+                        "type and company stay as they are. Create a run for the other "
+                        "period instead.",
+                        run=run.name,
                     )
+                )
 
     @api.depends("date_from", "period_type")
     def _compute_name(self):
@@ -163,17 +178,19 @@ class OkrIncentiveRun(models.Model):
         for run in self:
             if run.state == "posted" and not run.line_ids:
                 continue
-            # A run computes the rules it was given, archived or not: archiving a
-            # rule keeps it out of new runs, never takes back what a run paid.
+            # A run computes the rules it was given, archived or not, and every rule
+            # it already paid under: archiving a rule keeps it out of new runs and
+            # taking it off a run does not take back what the run paid.
+            paid = run._paid_employees()
             rules = run.with_context(active_test=False).rule_ids
             if not rules:
                 rules = self.env["okr.incentive.rule"].search(
                     [("company_id", "=", run.company_id.id), ("period_type", "=", run.period_type)]
                 )
+            rules |= self.env["okr.incentive.rule"].union(*paid)
             run._check_overlapping_runs(rules)
             if rules != run.with_context(active_test=False).rule_ids:
                 run.rule_ids = rules
-            paid = run._paid_employees()
             wanted = {}
             for rule in rules:
                 wanted.update(run._rule_line_values(rule, paid.get(rule)))
@@ -387,6 +404,8 @@ class OkrIncentiveRun(models.Model):
     def action_post(self):
         """Post what each line is worth minus what was posted before; run recognition once."""
         self._check_hr()
+        if not self:
+            return self.env["okr.incentive.posting"]
         self._lock_for_posting()
         if self.filtered(lambda r: r.state not in ("approved", "posted")):
             raise UserError(self.env._("Approve the run before posting it."))
