@@ -12,6 +12,8 @@ from . import (
     test_forecast,
     test_i18n,
     test_incentive,
+    test_incentive_ledger,
+    test_incentive_lock,
     test_jsonrpc_examples,
     test_kpi,
     test_kpi_company,

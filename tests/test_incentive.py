@@ -6,7 +6,7 @@ import openpyxl
 
 from odoo.addons.okr_addon.connectors.testing import FakeRemote, Reply
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_kpi import KpiCase
 
@@ -43,6 +43,11 @@ class IncentiveCase(KpiCase):
             }
         )
         cls.rule = cls._rule()
+        # Four-Eyes Approval (on by default): a second HR user approves what
+        # user_admin computed.
+        cls.user_approver = new_test_user(
+            cls.env, "okr_approver", groups="base.group_user,okr_addon.group_okr_admin"
+        )
 
     @classmethod
     def _rule(cls, **vals):
@@ -75,6 +80,11 @@ class IncentiveCase(KpiCase):
             )
         )
 
+    def _approve(self, run):
+        """Approve as the second HR user (the run stays in user_admin's hands)."""
+        run.with_user(self.user_approver).action_approve()
+        return run
+
     def _line(self, run, employee):
         return run.line_ids.filtered(lambda line: line.employee_id == employee)
 
@@ -99,7 +109,7 @@ class TestIncentiveRun(IncentiveCase):
     def test_post_twice_adds_nothing_and_changes_post_the_difference(self):
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         first = run.action_post()
         self.assertEqual(
             sorted((p.employee_id.name, p.input_code, p.amount) for p in first),
@@ -109,12 +119,12 @@ class TestIncentiveRun(IncentiveCase):
         lines = run.line_ids
         run.action_compute()
         self.assertEqual(run.line_ids, lines, "recompute keeps the lines (and their ledger keys)")
-        run.action_approve()
+        self._approve(run)
         self.assertFalse(run.action_post(), "an unchanged recompute posts nothing")
 
         self.m_worker.value = 3.9  # completion 102.5%: tier 100-110
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         adjustment = run.action_post()
         self.assertEqual(len(adjustment), 1)
         self.assertEqual((adjustment.amount, adjustment.is_adjustment), (-200.0, True))
@@ -124,13 +134,14 @@ class TestIncentiveRun(IncentiveCase):
     def test_a_line_no_longer_due_is_reversed(self):
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
-        self.rule.employee_ids = self.emp_worker
+        # The basis itself says nothing is due: Zhang San's only measurement is gone.
+        self.env["kpi.measurement"].search([("employee_id", "=", self.emp_colleague.id)]).unlink()
         run.action_compute()
         withdrawn = self._line(run, self.emp_colleague)
         self.assertEqual((withdrawn.state, withdrawn.amount), ("withdrawn", 0.0))
-        run.action_approve()
+        self._approve(run)
         reversal = run.action_post()
         self.assertEqual(reversal.amount, 300.0)
         self.assertEqual(withdrawn.posted_amount, 0.0)
@@ -241,7 +252,7 @@ class TestIncentiveRun(IncentiveCase):
         )
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
         run.action_post()
         notes = self.emp_worker.message_ids.filtered(lambda m: "Scrap bonus" in (m.body or ""))
@@ -333,7 +344,7 @@ class TestIncentiveExports(IncentiveCase):
     def _posted_run(self):
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
         return run
 

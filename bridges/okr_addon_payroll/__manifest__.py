@@ -2,7 +2,7 @@
 {
     "name": "OKR Incentives in OCA Payroll",
     "summary": "Approved OKR/KPI incentives land on OCA payslips exactly once",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.0.1",
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],

@@ -1,14 +1,21 @@
 """Plan the incentive inputs of one payslip (pure Python, payroll-engine neutral).
 
 Both OCA payroll and Odoo Enterprise payroll keep one input per code on a
-payslip; the salary rules read it by code. ``plan_inputs`` says what to
-create, update and delete so that each managed code holds exactly the sum of
-the postings bound to the payslip — whatever the payroll engine rebuilt in
-between. The Enterprise mapping (``enterprise_input_values``) turns the plan
-into ``hr.payslip.input`` values with an ``input_type_id``.
+payslip; the salary rules read it by code (OCA reads the last input of a
+code). ``plan_inputs`` says what to create, update and delete so that each
+managed code carries exactly the sum of the postings bound to the payslip —
+whatever the payroll engine rebuilt in between.
+
+The bridge owns only its **share** of an input: an amount typed by hand under
+the same code (a referral bonus under OKR_BONUS, say) is kept and added to.
+Each input remembers the share the bridge put in it; the rest is manual. The
+Enterprise mapping (``enterprise_input_values``) turns the plan into
+``hr.payslip.input`` values with an ``input_type_id``.
 """
 
 from dataclasses import dataclass
+
+CENT = 0.005
 
 
 @dataclass(frozen=True)
@@ -17,6 +24,12 @@ class ExistingInput:
     code: str
     amount: float
     name: str
+    share: float = 0.0  # the part of ``amount`` the bridge put there
+
+    @property
+    def manual(self):
+        """What was entered by hand (or by the payroll engine), not by the bridge."""
+        return round(self.amount - self.share, 2)
 
 
 def wanted_inputs(postings):
@@ -30,29 +43,47 @@ def wanted_inputs(postings):
     }
 
 
+def _changes(carrier, amount, share, name):
+    changes = {}
+    if abs(carrier.amount - amount) > CENT:
+        changes["amount"] = amount
+    if abs(carrier.share - share) > CENT:
+        changes["okr_amount"] = share
+    # The name explains the bridge's amount; an input with a manual amount keeps its own.
+    if name and not abs(carrier.manual) > CENT and carrier.name != name:
+        changes["name"] = name
+    return changes
+
+
 def plan_inputs(existing, wanted, managed_codes):
-    """Operations making the payslip's managed inputs match ``wanted``.
+    """Operations making the payslip's managed inputs carry ``wanted``.
 
     Returns a list of ("delete", id), ("update", id, values) and
-    ("create", code, values). One input per managed code is kept (extra
-    duplicates are deleted); a code with nothing wanted keeps its input at 0.
+    ("create", code, values); values may set ``amount``, ``okr_amount`` (the
+    bridge's share) and ``name``. Per code, the bridge's share goes on the
+    last input (the one payroll reads) on top of its manual amount; other
+    inputs of the code give their share back, and those left with no manual
+    amount (duplicates, stale copies) are deleted. A code with nothing wanted
+    keeps its input with its manual amount only.
     """
     operations = []
     for code in sorted(set(managed_codes) | set(wanted)):
         amount, name = wanted.get(code, (0.0, None))
         inputs = [i for i in existing if i.code == code]
-        if inputs:
-            first, extra = inputs[0], inputs[1:]
-            operations += [("delete", i.id) for i in extra]
-            changes = {}
-            if abs(first.amount - amount) > 0.005:
-                changes["amount"] = amount
-            if name and first.name != name:
-                changes["name"] = name
-            if changes:
-                operations.append(("update", first.id, changes))
-        elif code in wanted:
-            operations.append(("create", code, {"code": code, "amount": amount, "name": name}))
+        if not inputs:
+            if code in wanted:
+                values = {"code": code, "amount": amount, "okr_amount": amount, "name": name}
+                operations.append(("create", code, values))
+            continue
+        *others, carrier = inputs
+        for other in others:
+            if abs(other.manual) <= CENT:
+                operations.append(("delete", other.id))
+            elif abs(other.share) > CENT:
+                operations.append(("update", other.id, {"amount": other.manual, "okr_amount": 0.0}))
+        changes = _changes(carrier, round(carrier.manual + amount, 2), amount, name)
+        if changes:
+            operations.append(("update", carrier.id, changes))
     return operations
 
 
@@ -80,6 +111,7 @@ def enterprise_input_values(operations, payslip_id, input_type_ids):
                     "payslip_id": payslip_id,
                     "input_type_id": input_type_ids[code],
                     "amount": values["amount"],
+                    "okr_amount": values.get("okr_amount", values["amount"]),
                     "name": values["name"],
                 },
             )

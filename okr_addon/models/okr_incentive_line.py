@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..logic.incentive import split_by_code
+from . import okr_incentive_guard as guard
 
 LINE_STATES = [
     ("ok", "Ready"),
@@ -10,6 +12,21 @@ LINE_STATES = [
     ("error", "Error"),
     ("withdrawn", "Withdrawn"),
 ]
+# Written by the run's actions only (see okr_incentive_guard).
+LINE_PROTECTED = {
+    "run_id",
+    "rule_id",
+    "employee_id",
+    "currency_id",
+    "ledger_key",
+    "basis_value",
+    "tier_name",
+    "amount",
+    "explanation",
+    "state",
+    "withdrawal_reason",
+    "recognized",
+}
 
 
 class OkrIncentiveLine(models.Model):
@@ -24,11 +41,20 @@ class OkrIncentiveLine(models.Model):
     _order = "run_id desc, employee_id, rule_id"
     _check_company_auto = True
 
-    run_id = fields.Many2one("okr.incentive.run", required=True, ondelete="cascade", index=True)
-    rule_id = fields.Many2one(
-        "okr.incentive.rule", required=True, ondelete="restrict", index=True, check_company=True
+    run_id = fields.Many2one(
+        "okr.incentive.run", required=True, ondelete="cascade", index=True, readonly=True
     )
-    employee_id = fields.Many2one("hr.employee", required=True, index=True, check_company=True)
+    rule_id = fields.Many2one(
+        "okr.incentive.rule",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        readonly=True,
+        check_company=True,
+    )
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, index=True, readonly=True, check_company=True
+    )
     department_id = fields.Many2one(
         "hr.department",
         compute="_compute_department_id",
@@ -38,16 +64,27 @@ class OkrIncentiveLine(models.Model):
     )
     company_id = fields.Many2one(related="run_id.company_id", store=True)
     # Stored and given at creation: Monetary fields then need no per-record currency lookup.
-    currency_id = fields.Many2one("res.currency", required=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     date_from = fields.Date(related="run_id.date_from", store=True)
     date_to = fields.Date(related="run_id.date_to", store=True)
-    ledger_key = fields.Char(compute="_compute_ledger_key", store=True, index=True)
-    basis_value = fields.Float(help="The basis value the tiers were applied to.")
-    tier_name = fields.Char(string="Tier")
+    ledger_key = fields.Char(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Identity of the line in the payroll ledger, set once when the line is "
+        "created: renaming the rule or changing its codes never changes it.",
+    )
+    basis_value = fields.Float(readonly=True, help="The basis value the tiers were applied to.")
+    tier_name = fields.Char(string="Tier", readonly=True)
     amount_type = fields.Selection(related="rule_id.amount_type")
-    amount = fields.Monetary(help="Signed: negative for a deduction.")
-    explanation = fields.Char(required=True)
-    state = fields.Selection(LINE_STATES, default="ok", required=True)
+    amount = fields.Monetary(readonly=True, help="Signed: negative for a deduction.")
+    explanation = fields.Char(required=True, readonly=True)
+    state = fields.Selection(LINE_STATES, default="ok", required=True, readonly=True)
+    withdrawal_reason = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Why HR withdrew the line by hand; a withdrawn line stays withdrawn on recompute.",
+    )
     recognized = fields.Boolean(
         readonly=True, copy=False, help="Recognition actions already ran for this line."
     )
@@ -65,12 +102,43 @@ class OkrIncentiveLine(models.Model):
         for line in self:
             line.department_id = line.employee_id.department_id
 
-    @api.depends("rule_id", "employee_id", "date_from", "date_to")
-    def _compute_ledger_key(self):
-        for line in self:
-            line.ledger_key = (
-                f"{line.rule_id.code}/{line.employee_id.id}/{line.date_from}/{line.date_to}"
-            )
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard.check_create(self, vals_list)
+        return super().create(self._with_ledger_keys(vals_list))
+
+    def write(self, vals):
+        guard.check_write(self, vals, LINE_PROTECTED)
+        return super().write(vals)
+
+    def unlink(self):
+        guard.check_unlink(self)
+        return super().unlink()
+
+    def _with_ledger_keys(self, vals_list):
+        """Give new lines their ledger key: rule code, employee and period as they
+        are at creation, never recomputed. A key already used by another line (a
+        new rule took an old rule's code) gets the rule id appended, so a key
+        names one line only."""
+        vals_list = [dict(vals) for vals in vals_list]
+        todo = [vals for vals in vals_list if not vals.get("ledger_key")]
+        if not todo:
+            return vals_list
+        sudo = self.sudo().with_context(active_test=False)
+        codes = {
+            rule.id: rule.code
+            for rule in sudo.env["okr.incentive.rule"].browse({v["rule_id"] for v in todo})
+        }
+        periods = {
+            run.id: f"{run.date_from}/{run.date_to}"
+            for run in sudo.env["okr.incentive.run"].browse({v["run_id"] for v in todo})
+        }
+        keys = [f"{codes[v['rule_id']]}/{v['employee_id']}/{periods[v['run_id']]}" for v in todo]
+        taken = set(sudo.search([("ledger_key", "in", keys)]).mapped("ledger_key"))
+        for vals, key in zip(todo, keys, strict=True):
+            vals["ledger_key"] = f"{key}#{vals['rule_id']}" if key in taken else key
+            taken.add(vals["ledger_key"])
+        return vals_list
 
     @api.depends("posting_ids.amount", "posting_ids.payroll_reference")
     def _compute_posted_amount(self):
@@ -80,18 +148,67 @@ class OkrIncentiveLine(models.Model):
                 sorted(set(filter(None, line.posting_ids.mapped("payroll_reference"))))
             )
 
-    def _wanted_by_key(self):
-        """{ledger key/input code: amount} this line should have posted in total."""
-        if self.state not in ("ok", "withdrawn") or self.amount_type == "points":
-            amount = 0.0
-        else:
-            amount = self.amount if self.state == "ok" else 0.0
+    def _wanted_by_code(self, posted):
+        """{input code: amount} this line should have posted in total, given
+        ``posted`` ({input code: amount} already posted for it).
+
+        A ready line wants its amount under the rule's current codes (an amount
+        posted under an old code is reversed there). A withdrawn line wants
+        nothing. A blocked or failed line cannot say what is due, so it keeps
+        what was posted: a gate or a missing contract never claws back a payment.
+        """
+        if self.state == "withdrawn":
+            return {}
+        if self.state != "ok":
+            return dict(posted)
+        amount = 0.0 if self.amount_type == "points" else self.amount
+        return split_by_code(amount, self.rule_id.input_code, self.rule_id.deduction_code)
+
+    def action_open_withdraw(self):
+        """Open the withdrawal dialog, which asks for the reason."""
+        self.env["okr.incentive.run"]._check_hr()
         return {
-            f"{self.ledger_key}/{code}": value
-            for code, value in split_by_code(
-                amount, self.rule_id.input_code, self.rule_id.deduction_code
-            ).items()
+            "type": "ir.actions.act_window",
+            "name": self.env._("Withdraw Incentive"),
+            "res_model": "okr.incentive.line.withdraw",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_ids": self.ids},
         }
+
+    def action_withdraw(self, reason):
+        """Withdraw lines by hand (HR), with a reason told in the run's chatter.
+
+        The amount becomes 0 and stays so on recompute; the run goes back to
+        Computed, so the reversal of anything posted is approved, then posted.
+        """
+        self.env["okr.incentive.run"]._check_hr()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("A reason is required to withdraw an incentive line."))
+        explanation = self.env._(
+            "withdrawn by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+        )
+        guard.trusted(self).write(
+            {
+                "state": "withdrawn",
+                "amount": 0.0,
+                "withdrawal_reason": reason,
+                "explanation": explanation,
+            }
+        )
+        for run, lines in self.grouped("run_id").items():
+            run._back_to_computed()
+            run.message_post(
+                body=self.env._(
+                    "%(user)s withdrew the incentive of %(employees)s (%(rule)s): %(reason)s",
+                    user=self.env.user.name,
+                    employees=", ".join(lines.employee_id.mapped("name")),
+                    rule=", ".join(lines.rule_id.mapped("name")),
+                    reason=reason,
+                )
+            )
+        return True
 
     def _recognize(self):
         """Announce, mark promotion-eligible, recommend training: once per line.
@@ -138,4 +255,4 @@ class OkrIncentiveLine(models.Model):
                         for line in lines.filtered(lambda x: x.amount < 0)
                     ]
                 )
-        todo.recognized = True
+        guard.trusted(todo).write({"recognized": True})

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from . import okr_incentive_guard as guard
 
 POSTING_STATES = [
     ("pending", "Waiting for Payroll"),
@@ -16,6 +18,10 @@ class OkrIncentivePosting(models.Model):
     only differences (adjustments). The sum of a key's postings is what has
     been paid or is about to be: posting again never adds what is already
     there.
+
+    Append-only: postings are created by posting a run and change only on
+    their way to payroll (delivery, payslips), under the checks of those
+    flows; see okr_incentive_guard.
     """
 
     _name = "okr.incentive.posting"
@@ -40,6 +46,19 @@ class OkrIncentivePosting(models.Model):
     )
     state = fields.Selection(POSTING_STATES, default="pending", required=True, index=True)
     payroll_reference = fields.Char(help="Payslip or external payroll document.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard.check_create(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_write(self, vals, set(self._fields))
+        return super().write(vals)
+
+    def unlink(self):
+        guard.check_unlink(self)
+        return super().unlink()
 
     def _sink_line(self):
         """The posting as the external payroll API receives it (one key per posting)."""

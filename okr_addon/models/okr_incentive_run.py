@@ -1,12 +1,21 @@
 import base64
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ...connectors import export as connector_export
 from ...connectors.payroll import PayrollSink
 from ..logic import incentive as inc_logic
 from ..logic import periods
+from . import okr_incentive_guard as guard
+
+# Written by the actions only (see okr_incentive_guard).
+RUN_PROTECTED = {"state", "computed_by", "approved_by"}
+# A run that posted amounts keeps the period they were posted for.
+PERIOD_FIELDS = ("date_from", "date_to", "period_type", "company_id")
 
 
 class OkrIncentiveRun(models.Model):
@@ -14,7 +23,9 @@ class OkrIncentiveRun(models.Model):
 
     Recomputing keeps each line's identity (its ledger key); posting hands
     payroll only the difference between what a line is worth now and what
-    was already posted for it.
+    was already posted for it. With the company's Four-Eyes Approval, the
+    user who last computed a run does not approve it; who did what is
+    tracked in the chatter.
     """
 
     _name = "okr.incentive.run"
@@ -64,6 +75,16 @@ class OkrIncentiveRun(models.Model):
         tracking=True,
         copy=False,
     )
+    computed_by = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Who last computed the run (or withdrew one of its lines).",
+    )
+    approved_by = fields.Many2one(
+        "res.users", readonly=True, copy=False, tracking=True, help="Who approved the run."
+    )
     line_ids = fields.One2many("okr.incentive.line", "run_id", string="Lines", copy=False)
     line_count = fields.Integer(compute="_compute_totals")
     bonus_total = fields.Monetary(compute="_compute_totals")
@@ -77,6 +98,49 @@ class OkrIncentiveRun(models.Model):
         domain="[('kind', '=', 'payroll_rest'), ('company_id', '=', company_id)]",
         help="Without a payroll module in Odoo: send the postings to this payroll API.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard.check_create(self, vals_list, RUN_PROTECTED)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard.check_write(self, vals, RUN_PROTECTED)
+        self._check_period_kept(vals)
+        moved = self.filtered("line_ids") if set(PERIOD_FIELDS) & set(vals) else self.browse()
+        moved = moved.filtered(lambda run: run._period_key() != run._period_key(vals))
+        res = super().write(vals)
+        if moved:
+            # Lines belong to their period (their ledger keys name it): a run moved
+            # to another period before anything was posted starts again from draft.
+            trusted = guard.trusted(moved)
+            trusted.line_ids.unlink()
+            trusted.write({"state": "draft", "approved_by": False})
+        return res
+
+    def _period_key(self, vals=None):
+        """(date_from, date_to, period_type, company id) now, or after writing ``vals``."""
+        vals = vals or {}
+        return tuple(
+            self._fields[name].convert_to_cache(vals[name], self)
+            if name in vals
+            else (self[name].id if name == "company_id" else self[name])
+            for name in PERIOD_FIELDS
+        )
+
+    def _check_period_kept(self, vals):
+        if not set(PERIOD_FIELDS) & set(vals):
+            return
+        for run in self.filtered("posting_ids"):
+            if run._period_key() != run._period_key(vals):
+                raise UserError(
+                    self.env._(
+                        "%(run)s already posted amounts for its period: its dates, period "
+                        "type and company stay as they are. Create a run for the other "
+                        "period instead.",
+                        run=run.name,
+                    )
+                )
 
     @api.depends("date_from", "period_type")
     def _compute_name(self):
@@ -117,26 +181,37 @@ class OkrIncentiveRun(models.Model):
         for run in self:
             if run.state == "posted" and not run.line_ids:
                 continue
-            run._check_overlapping_runs()
-            rules = run.rule_ids or self.env["okr.incentive.rule"].search(
-                [("company_id", "=", run.company_id.id), ("period_type", "=", run.period_type)]
-            )
-            run.rule_ids = rules
+            # A run computes the rules it was given, archived or not, and every rule
+            # it already paid under: archiving a rule keeps it out of new runs and
+            # taking it off a run does not take back what the run paid.
+            paid = run._paid_employees()
+            rules = run.with_context(active_test=False).rule_ids
+            if not rules:
+                rules = self.env["okr.incentive.rule"].search(
+                    [("company_id", "=", run.company_id.id), ("period_type", "=", run.period_type)]
+                )
+            rules |= self.env["okr.incentive.rule"].union(*paid)
+            run._check_overlapping_runs(rules)
+            if rules != run.with_context(active_test=False).rule_ids:
+                run.rule_ids = rules
             wanted = {}
             for rule in rules:
-                wanted.update(run._rule_line_values(rule))
-            run._sync_lines(wanted)
-            run.state = "computed"
+                wanted.update(run._rule_line_values(rule, paid.get(rule)))
+            trusted = guard.trusted(run)
+            trusted._sync_lines(wanted)
+            trusted.write({"state": "computed", "computed_by": self.env.uid, "approved_by": False})
         return True
 
-    def _check_overlapping_runs(self):
-        other = self.search(
+    def _check_overlapping_runs(self, rules):
+        """One rule pays one employee once per period: refuse another run that
+        shares a rule and whose dates overlap this run's, whatever they are."""
+        other = self.with_context(active_test=False).search(
             [
                 ("id", "!=", self.id),
                 ("company_id", "=", self.company_id.id),
-                ("date_from", "=", self.date_from),
-                ("date_to", "=", self.date_to),
-                ("rule_ids", "in", self.rule_ids.ids),
+                ("date_from", "<=", self.date_to),
+                ("date_to", ">=", self.date_from),
+                ("rule_ids", "in", rules.ids),
             ],
             limit=1,
         )
@@ -149,9 +224,25 @@ class OkrIncentiveRun(models.Model):
                 )
             )
 
-    def _rule_line_values(self, rule):
-        """{(rule id, employee id): line values} for one rule, all employees at once."""
+    def _paid_employees(self):
+        """{rule: employees (archived included) with postings under it in this run}."""
+        lines = self.env["okr.incentive.line"].search(
+            [("run_id", "=", self.id), ("posting_ids", "!=", False)]
+        )
+        return {
+            rule: group.employee_id.sudo().with_context(active_test=False)
+            for rule, group in lines.grouped("rule_id").items()
+        }
+
+    def _rule_line_values(self, rule, paid=None):
+        """{(rule id, employee id): line values} for one rule, all employees at once.
+
+        Employees already paid under the rule in this run are evaluated even when
+        they left its scope (archived, moved): what was paid stays paid unless
+        their basis itself says nothing is due."""
         employees = rule._scope_employees()
+        if paid:
+            employees |= paid
         basis = rule._basis_values(employees, self.date_from, self.date_to)
         employees = employees.filtered(lambda e: e.id in basis)
         gates = rule._gate_failures(employees, self.date_from, self.date_to)
@@ -223,14 +314,18 @@ class OkrIncentiveRun(models.Model):
         return result
 
     def _sync_lines(self, wanted):
-        """Update lines in place, create new ones; a line no longer wanted is removed,
-        or withdrawn (amount 0) when something was already posted for it."""
+        """Update lines in place, create new ones. A line no longer wanted is
+        removed when nothing was posted for it; when something was, the basis
+        says nothing is due any more and the line is withdrawn (amount 0). A
+        line HR withdrew by hand stays withdrawn."""
         existing = {(line.rule_id.id, line.employee_id.id): line for line in self.line_ids}
         to_create = []
         for key, vals in wanted.items():
             line = existing.pop(key, None)
             if line is None:
                 to_create.append({**vals, "run_id": self.id})
+                continue
+            if line.withdrawal_reason:
                 continue
             changes = {
                 field: value
@@ -240,73 +335,117 @@ class OkrIncentiveRun(models.Model):
             if changes:
                 line.write(changes)
         gone = self.env["okr.incentive.line"].concat(*existing.values())
-        posted = gone.filtered("posting_ids")
-        posted.write(
+        kept = gone.filtered(lambda line: line.posting_ids or line.withdrawal_reason)
+        kept.filtered(lambda line: not line.withdrawal_reason).write(
             {
                 "state": "withdrawn",
                 "amount": 0.0,
                 "explanation": self.env._("no longer due: the amount posted is reversed"),
             }
         )
-        (gone - posted).unlink()
+        (gone - kept).unlink()
         self.env["okr.incentive.line"].create(to_create)
 
     # ------------------------------------------------------------------
     # Approve and post
     # ------------------------------------------------------------------
     def action_approve(self):
+        """Approve computed runs; with Four-Eyes Approval, not the user who computed them."""
         self._check_hr()
         if self.filtered(lambda r: r.state != "computed"):
             raise UserError(self.env._("Compute the run before approving it."))
-        self.state = "approved"
+        for run in self:
+            if (
+                run.company_id.okr_four_eyes
+                and not self.env.su
+                and run.computed_by == self.env.user
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(run)s was last computed by you. With Four-Eyes Approval on, "
+                        "another OKR administrator approves it.",
+                        run=run.name,
+                    )
+                )
+        guard.trusted(self).write({"state": "approved", "approved_by": self.env.uid})
         return True
 
     def action_reset_draft(self):
         self._check_hr()
-        self.filtered(lambda r: r.state in ("computed", "approved")).state = "draft"
+        guard.trusted(self.filtered(lambda r: r.state in ("computed", "approved"))).write(
+            {"state": "draft", "approved_by": False}
+        )
         return True
+
+    def _back_to_computed(self):
+        """After a change to pay by hand: approve (and post) again."""
+        guard.trusted(self.filtered(lambda r: r.state in ("approved", "posted"))).write(
+            {"state": "computed", "computed_by": self.env.uid, "approved_by": False}
+        )
+
+    def _lock_for_posting(self):
+        """Lock the runs' rows until the transaction ends, or refuse at once: two
+        users (or a user and a cron) posting the same run never both post it."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM okr_incentive_run WHERE id IN %s FOR UPDATE NOWAIT",
+                        tuple(self.ids),
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "%(runs)s is being posted by someone else right now. Try again in a moment.",
+                    runs=", ".join(self.mapped("name")),
+                )
+            ) from None
+        self.invalidate_recordset(["state"])
 
     def action_post(self):
         """Post what each line is worth minus what was posted before; run recognition once."""
         self._check_hr()
+        if not self:
+            return self.env["okr.incentive.posting"]
+        self._lock_for_posting()
         if self.filtered(lambda r: r.state not in ("approved", "posted")):
             raise UserError(self.env._("Approve the run before posting it."))
-        postings = self.env["okr.incentive.posting"]
-        for run in self:
+        postings = guard.trusted(self.env["okr.incentive.posting"])
+        for run in guard.trusted(self):
             postings |= run._post_deltas()
-            run.line_ids._recognize()
-            run.state = "posted"
+            run.line_ids.with_env(self.env)._recognize()
+            run.write({"state": "posted"})
         postings._deliver()
-        return postings
+        return postings.with_env(self.env)
 
     def _post_deltas(self):
         lines = self.line_ids
-        posted = dict(
-            self.env["okr.incentive.posting"]._read_group(
-                [("line_id", "in", lines.ids)], ["ledger_key"], ["amount:sum"]
-            )
-        )
+        posted = {}
+        for line, code, amount in self.env["okr.incentive.posting"]._read_group(
+            [("line_id", "in", lines.ids)], ["line_id", "input_code"], ["amount:sum"]
+        ):
+            posted.setdefault(line.id, {})[code] = amount
         vals_list = []
         for line in lines:
-            wanted = line._wanted_by_key()
-            for key, delta in inc_logic.deltas(
-                wanted, {k: posted.get(k, 0.0) for k in wanted}
-            ).items():
-                code = key.rsplit("/", 1)[1]
-                is_adjustment = bool(posted.get(key))
+            before = posted.get(line.id, {})
+            wanted = line._wanted_by_code(before)
+            for code, delta in sorted(inc_logic.deltas(wanted, before).items()):
+                is_adjustment = bool(before.get(code))
                 explanation = line.explanation
                 if is_adjustment:
                     explanation = self.env._(
                         "Adjustment %(delta)+.2f (posted %(before).2f, now %(after).2f): %(why)s",
                         delta=delta,
-                        before=posted[key],
-                        after=wanted[key],
+                        before=before[code],
+                        after=wanted.get(code, 0.0),
                         why=line.explanation,
                     )
                 vals_list.append(
                     {
                         "line_id": line.id,
-                        "ledger_key": key,
+                        "ledger_key": f"{line.ledger_key}/{code}",
                         "input_code": code,
                         "amount": delta,
                         "is_adjustment": is_adjustment,
@@ -385,7 +524,9 @@ class OkrIncentiveRun(models.Model):
                 delivered.append(posting.id)
             else:
                 failures.append(f"{posting.ledger_key}: {connector._redact(result.reason or '')}")
-        pending.browse(delivered).write({"state": "sent", "payroll_reference": connector.name})
+        guard.trusted(pending.browse(delivered)).write(
+            {"state": "sent", "payroll_reference": connector.name}
+        )
         if failures:
             self.message_post(
                 body=self.env._(

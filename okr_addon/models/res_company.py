@@ -30,6 +30,14 @@ class ResCompany(models.Model):
         help="Otherwise only the employee, HR and payroll see incentive lines.",
     )
 
+    okr_four_eyes = fields.Boolean(
+        string="Four-Eyes Approval",
+        default=True,
+        help="An incentive run is approved by another OKR administrator than the one who "
+        "last computed it. A one-person HR may switch it off; the run's chatter still "
+        "records who computed and who approved.",
+    )
+
     okr_decline_periods = fields.Integer(
         string="Decline Alert After",
         default=3,

@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     okr_manager_sees_incentives = fields.Boolean(
         related="company_id.okr_manager_sees_incentives", readonly=False
     )
+    okr_four_eyes = fields.Boolean(related="company_id.okr_four_eyes", readonly=False)
     okr_decline_periods = fields.Integer(related="company_id.okr_decline_periods", readonly=False)
     okr_certificate_warning_days = fields.Integer(
         related="company_id.okr_certificate_warning_days", readonly=False

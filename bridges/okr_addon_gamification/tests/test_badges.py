@@ -9,7 +9,7 @@ class TestBadges(IncentiveCase):
         self.rule.badge_id = badge
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
         run.action_post()
         owners = self.env["gamification.badge.user"].search([("badge_id", "=", badge.id)])

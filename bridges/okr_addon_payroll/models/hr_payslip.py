@@ -15,8 +15,9 @@ SYNC_FIELDS = {"employee_id", "date_from", "date_to", "struct_id", "contract_id"
 
 
 class HrPayslip(models.Model):
-    """Keep one input per incentive code on each open payslip, equal to the sum
-    of the postings bound to it.
+    """Keep one input per incentive code on each open payslip carrying the sum
+    of the postings bound to it, on top of any amount entered by hand under
+    the same code (the bridge owns only its share, ``okr_amount``).
 
     OCA payroll rebuilds inputs when the employee, dates or structure change
     and when a payslip is re-created; synchronising after each of those (and
@@ -123,7 +124,10 @@ class HrPayslip(models.Model):
         Input = self.env["hr.payslip.input"].sudo()
         to_create, to_delete = [], []
         for slip, postings in plans:
-            existing = [ExistingInput(i.id, i.code, i.amount, i.name) for i in slip.input_line_ids]
+            existing = [
+                ExistingInput(i.id, i.code, i.amount, i.name, i.okr_amount)
+                for i in slip.input_line_ids
+            ]
             wanted = wanted_inputs((p.input_code, p.amount, p.explanation) for p in postings)
             for operation in plan_inputs(existing, wanted, codes):
                 if operation[0] == "delete":

@@ -48,7 +48,7 @@ class TestPayrollPosting(IncentiveCase):
     def _post(self, run=None):
         run = run or self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
         return run
 
@@ -139,12 +139,50 @@ class TestPayrollPosting(IncentiveCase):
         self.assertEqual(adjustment.state, "pending")
         # A refund copies November's payslip and is done at once: even an amount
         # still waiting for November must not land (and be "paid") on it.
-        adjustment.target_date = D(2026, 11, 1)
+        adjustment.sudo().target_date = D(2026, 11, 1)  # postings are append-only
         november.refund_sheet()
         self.assertEqual(adjustment.state, "pending", "a refund never takes pending incentives")
         self.assertFalse(adjustment.payslip_id)
-        adjustment.target_date = D(2026, 12, 1)
+        adjustment.sudo().target_date = D(2026, 12, 1)
         december = self._payslip(self.emp_worker, (D(2026, 12, 1), D(2026, 12, 31)))
         self.assertEqual(self._total(december, "OKR_BONUS"), -200.0)
         self.assertIn("Adjustment -200.00", self._inputs(december, "OKR_BONUS").name)
         self.assertEqual(adjustment.state, "on_payslip")
+
+    def test_a_manual_input_with_the_same_code_is_kept(self):
+        slip = self._payslip(self.emp_worker)
+        slip.write(
+            {
+                "input_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Referral bonus",
+                            "code": "OKR_BONUS",
+                            "amount": 100.0,
+                            "contract_id": slip.contract_id.id,
+                        },
+                    )
+                ]
+            }
+        )
+        run = self._post()
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 600.0, "the manual 100 plus the 500")
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 600.0, "recompute keeps both once")
+        self.assertIn("Referral bonus", self._inputs(slip, "OKR_BONUS").mapped("name"))
+        self.m_worker.value = 3.9  # the incentive drops to 300
+        self._post(run)
+        slip.compute_sheet()
+        self.assertEqual(self._total(slip, "OKR_BONUS"), 400.0, "only the bridge's share moved")
+
+    def test_a_new_input_code_moves_the_amount_on_the_payslip(self):
+        run = self._post()
+        slip = self._payslip(self.emp_worker)
+        self.rule.input_code = "OKR_BONUS_2"
+        self._post(run)
+        slip.compute_sheet()
+        self.assertEqual(sum(self._inputs(slip, "OKR_BONUS").mapped("amount")), 0.0)
+        self.assertEqual(sum(self._inputs(slip, "OKR_BONUS_2").mapped("amount")), 500.0)

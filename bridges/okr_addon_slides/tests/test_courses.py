@@ -18,7 +18,7 @@ class TestCourses(IncentiveCase):
         )
         run = self._run()
         run.action_compute()
-        run.action_approve()
+        self._approve(run)
         run.action_post()
         training = self.env["okr.training.recommendation"].search(
             [("employee_id", "in", (self.emp_worker | self.emp_colleague).ids)]
