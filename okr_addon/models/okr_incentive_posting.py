@@ -27,6 +27,7 @@ class OkrIncentivePosting(models.Model):
     _name = "okr.incentive.posting"
     _description = "Incentive Posting"
     _order = "id desc"
+    _check_company_auto = True
 
     line_id = fields.Many2one("okr.incentive.line", required=True, ondelete="restrict", index=True)
     run_id = fields.Many2one(related="line_id.run_id", store=True)

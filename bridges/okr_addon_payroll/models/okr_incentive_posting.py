@@ -5,7 +5,11 @@ class OkrIncentivePosting(models.Model):
     _inherit = "okr.incentive.posting"
 
     payslip_id = fields.Many2one(
-        "hr.payslip", index="btree_not_null", ondelete="set null", readonly=True
+        "hr.payslip",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        check_company=True,
     )
 
     def _deliver(self):
