@@ -406,7 +406,7 @@ class TestAccessMatrix(KpiCase):
             ("kpi.definition", "has_plausible_range"): True,
             ("okr.cycle", "state"): "closed",
             ("kpi.target", "has_actual"): False,
-            ("okr.incentive.run", "state"): "posted",
+            ("okr.incentive.run", "state"): "draft",
             ("okr.incentive.line", "state"): "withdrawn",
             ("okr.incentive.line", "amount"): 5000,
             ("okr.incentive.posting", "amount"): 5000,

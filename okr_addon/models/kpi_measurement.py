@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import sync
-from .okr_pay_guard import check_finite
+from .okr_pay_guard import check_finite, is_trusted
 
 MEASUREMENT_SOURCES = [
     ("manual", "Manual"),
@@ -172,7 +172,7 @@ class KpiMeasurement(models.Model):
             )
 
     def unlink(self):
-        if not self.env.su:
+        if not is_trusted(self.env):
             self._okr_check_typed()
         targets = self._affected_targets()
         res = super().unlink()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..logic.incentive import split_by_code
-from . import okr_incentive_guard as guard
+from .okr_pay_guard import trusted
 
 LINE_STATES = [
     ("ok", "Ready"),
@@ -12,21 +12,6 @@ LINE_STATES = [
     ("error", "Error"),
     ("withdrawn", "Withdrawn"),
 ]
-# Written by the run's actions only (see okr_incentive_guard).
-LINE_PROTECTED = {
-    "run_id",
-    "rule_id",
-    "employee_id",
-    "currency_id",
-    "ledger_key",
-    "basis_value",
-    "tier_name",
-    "amount",
-    "explanation",
-    "state",
-    "withdrawal_reason",
-    "recognized",
-}
 
 
 class OkrIncentiveLine(models.Model):
@@ -38,6 +23,9 @@ class OkrIncentiveLine(models.Model):
 
     _name = "okr.incentive.line"
     _description = "Incentive Line"
+    _inherit = ["okr.pay.guard"]
+    # Created, changed and withdrawn by the run's actions only (see okr.pay.guard).
+    _okr_actions_only = True
     _order = "run_id desc, employee_id, rule_id"
     _check_company_auto = True
 
@@ -104,16 +92,7 @@ class OkrIncentiveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        guard.check_create(self, vals_list)
         return super().create(self._with_ledger_keys(vals_list))
-
-    def write(self, vals):
-        guard.check_write(self, vals, LINE_PROTECTED)
-        return super().write(vals)
-
-    def unlink(self):
-        guard.check_unlink(self)
-        return super().unlink()
 
     def _with_ledger_keys(self, vals_list):
         """Give new lines their ledger key: rule code, employee and period as they
@@ -189,7 +168,7 @@ class OkrIncentiveLine(models.Model):
         explanation = self.env._(
             "withdrawn by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
         )
-        guard.trusted(self).write(
+        trusted(self).write(
             {
                 "state": "withdrawn",
                 "amount": 0.0,
@@ -255,4 +234,4 @@ class OkrIncentiveLine(models.Model):
                         for line in lines.filtered(lambda x: x.amount < 0)
                     ]
                 )
-        guard.trusted(todo).write({"recognized": True})
+        trusted(todo).write({"recognized": True})

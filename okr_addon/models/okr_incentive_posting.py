@@ -1,6 +1,4 @@
-from odoo import api, fields, models
-
-from . import okr_incentive_guard as guard
+from odoo import fields, models
 
 POSTING_STATES = [
     ("pending", "Waiting for Payroll"),
@@ -21,11 +19,13 @@ class OkrIncentivePosting(models.Model):
 
     Append-only: postings are created by posting a run and change only on
     their way to payroll (delivery, payslips), under the checks of those
-    flows; see okr_incentive_guard.
+    flows; see okr.pay.guard.
     """
 
     _name = "okr.incentive.posting"
     _description = "Incentive Posting"
+    _inherit = ["okr.pay.guard"]
+    _okr_actions_only = True
     _order = "id desc"
     _check_company_auto = True
 
@@ -47,19 +47,6 @@ class OkrIncentivePosting(models.Model):
     )
     state = fields.Selection(POSTING_STATES, default="pending", required=True, index=True)
     payroll_reference = fields.Char(help="Payslip or external payroll document.")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard.check_create(self, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guard.check_write(self, vals, set(self._fields))
-        return super().write(vals)
-
-    def unlink(self):
-        guard.check_unlink(self)
-        return super().unlink()
 
     def _sink_line(self):
         """The posting as the external payroll API receives it (one key per posting)."""

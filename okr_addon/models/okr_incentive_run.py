@@ -10,10 +10,8 @@ from ...connectors import export as connector_export
 from ...connectors.payroll import PayrollSink
 from ..logic import incentive as inc_logic
 from ..logic import periods
-from . import okr_incentive_guard as guard
+from .okr_pay_guard import trusted
 
-# Written by the actions only (see okr_incentive_guard).
-RUN_PROTECTED = {"state", "computed_by", "approved_by"}
 # A run that posted amounts keeps the period they were posted for.
 PERIOD_FIELDS = ("date_from", "date_to", "period_type", "company_id")
 
@@ -30,9 +28,11 @@ class OkrIncentiveRun(models.Model):
 
     _name = "okr.incentive.run"
     _description = "Incentive Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["okr.pay.guard", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    # Written by compute / approve / post / reset only (see okr.pay.guard).
+    _okr_workflow_fields = ("state", "computed_by", "approved_by")
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, required=True, precompute=True
@@ -99,13 +99,7 @@ class OkrIncentiveRun(models.Model):
         help="Without a payroll module in Odoo: send the postings to this payroll API.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard.check_create(self, vals_list, RUN_PROTECTED)
-        return super().create(vals_list)
-
     def write(self, vals):
-        guard.check_write(self, vals, RUN_PROTECTED)
         self._check_period_kept(vals)
         moved = self.filtered("line_ids") if set(PERIOD_FIELDS) & set(vals) else self.browse()
         moved = moved.filtered(lambda run: run._period_key() != run._period_key(vals))
@@ -113,9 +107,9 @@ class OkrIncentiveRun(models.Model):
         if moved:
             # Lines belong to their period (their ledger keys name it): a run moved
             # to another period before anything was posted starts again from draft.
-            trusted = guard.trusted(moved)
-            trusted.line_ids.unlink()
-            trusted.write({"state": "draft", "approved_by": False})
+            moved = trusted(moved)
+            moved.line_ids.unlink()
+            moved.write({"state": "draft", "approved_by": False})
         return res
 
     def _period_key(self, vals=None):
@@ -197,9 +191,9 @@ class OkrIncentiveRun(models.Model):
             wanted = {}
             for rule in rules:
                 wanted.update(run._rule_line_values(rule, paid.get(rule)))
-            trusted = guard.trusted(run)
-            trusted._sync_lines(wanted)
-            trusted.write({"state": "computed", "computed_by": self.env.uid, "approved_by": False})
+            action = trusted(run)
+            action._sync_lines(wanted)
+            action.write({"state": "computed", "computed_by": self.env.uid, "approved_by": False})
         return True
 
     def _check_overlapping_runs(self, rules):
@@ -367,19 +361,19 @@ class OkrIncentiveRun(models.Model):
                         run=run.name,
                     )
                 )
-        guard.trusted(self).write({"state": "approved", "approved_by": self.env.uid})
+        trusted(self).write({"state": "approved", "approved_by": self.env.uid})
         return True
 
     def action_reset_draft(self):
         self._check_hr()
-        guard.trusted(self.filtered(lambda r: r.state in ("computed", "approved"))).write(
+        trusted(self.filtered(lambda r: r.state in ("computed", "approved"))).write(
             {"state": "draft", "approved_by": False}
         )
         return True
 
     def _back_to_computed(self):
         """After a change to pay by hand: approve (and post) again."""
-        guard.trusted(self.filtered(lambda r: r.state in ("approved", "posted"))).write(
+        trusted(self.filtered(lambda r: r.state in ("approved", "posted"))).write(
             {"state": "computed", "computed_by": self.env.uid, "approved_by": False}
         )
 
@@ -412,8 +406,8 @@ class OkrIncentiveRun(models.Model):
         self._lock_for_posting()
         if self.filtered(lambda r: r.state not in ("approved", "posted")):
             raise UserError(self.env._("Approve the run before posting it."))
-        postings = guard.trusted(self.env["okr.incentive.posting"])
-        for run in guard.trusted(self):
+        postings = trusted(self.env["okr.incentive.posting"])
+        for run in trusted(self):
             postings |= run._post_deltas()
             run.line_ids.with_env(self.env)._recognize()
             run.write({"state": "posted"})
@@ -524,7 +518,7 @@ class OkrIncentiveRun(models.Model):
                 delivered.append(posting.id)
             else:
                 failures.append(f"{posting.ledger_key}: {connector._redact(result.reason or '')}")
-        guard.trusted(pending.browse(delivered)).write(
+        trusted(pending.browse(delivered)).write(
             {"state": "sent", "payroll_reference": connector.name}
         )
         if failures:

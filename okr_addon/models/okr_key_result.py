@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..logic import progress as okr_progress
 from ..logic import stats, trends
-from .okr_pay_guard import check_finite
+from .okr_pay_guard import check_finite, is_trusted
 
 # Figures whose change on a running objective must leave an audit trail.
 AUDITED_FIELDS = ("start_value", "target_value", "weight", "direction")
@@ -421,7 +421,7 @@ class OkrKeyResult(models.Model):
         self._okr_check_scorer(guarded)
 
     def unlink(self):
-        if not self.env.su:
+        if not is_trusted(self.env):
             self._okr_check_scorer(self.objective_id.filtered(lambda o: o.state != "draft"))
         return super().unlink()
 

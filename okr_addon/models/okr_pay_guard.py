@@ -3,17 +3,23 @@
 ``readonly=True`` binds the screen only: JSON-RPC can write any field a record
 rule lets through. A model that inherits ``okr.pay.guard`` lists its workflow
 fields (states, scores, approvals, sources, actuals…) in ``_okr_workflow_fields``;
-a generic ``create`` or ``write`` that would set one of them to something else
-than its default (on create) or its current value (on write) is refused,
-whoever calls — portal, kiosk, JSON-RPC and the UI alike.
+a generic ``create`` or ``write`` that would set one of them (or any stored
+computed field) to something else than its default (on create) or its current
+value (on write) is refused, whoever calls — portal, kiosk, JSON-RPC and the UI
+alike. A model whose every row is written by actions (the incentive ledger's
+lines and postings) sets ``_okr_actions_only``: no generic create, write or
+unlink at all.
 
-The actions that own those fields (submit, approve, close, refresh…) check the
-caller's role first and then write with ``sudo()``; the superuser (data files,
-crons, those actions) is the only one the guard lets through. No context key
-opens it: a context travels with every RPC call.
+The actions that own those fields (submit, approve, close, compute, post,
+withdraw, refresh…) check the caller's role first, then write through
+``trusted(records)``: the same records and user (record rules still apply), in
+an environment the guard lets through. ``trusted`` puts a private Python object
+in the context; a client can send any JSON context over RPC, but never this
+object, so no call can pass as an action. The superuser (data files, crons) is
+trusted too.
 
 Models add finer checks (who may write which field in which state) in
-``_okr_check_write`` / ``_okr_check_create``, called with the same values.
+``_okr_check_write`` / ``_okr_check_create``, called for untrusted callers.
 """
 
 import math
@@ -21,26 +27,59 @@ import math
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 
+_ACTION = object()
+_KEY = "okr_workflow_action"
+
+
+def trusted(records):
+    """``records`` in an environment allowed to write workflow fields: call it right
+    after the action's own role check."""
+    return records.with_context(**{_KEY: _ACTION})
+
+
+def is_trusted(env):
+    return env.su or env.context.get(_KEY) is _ACTION
+
 
 class OkrPayGuard(models.AbstractModel):
     _name = "okr.pay.guard"
     _description = "OKR: fields changed only by their actions"
 
-    # Field names no generic create or write may set (outside the superuser).
+    # Field names no generic create or write may set (outside the workflow actions).
     _okr_workflow_fields = ()
+    # Rows created, changed and deleted by the workflow actions only.
+    _okr_actions_only = False
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
+        if not is_trusted(self.env):
+            if self._okr_actions_only:
+                self._okr_refuse_generic()
             self._okr_refuse_workflow_fields(vals_list, creating=True)
             self._okr_check_create(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
+        if not is_trusted(self.env):
+            if self._okr_actions_only and vals:
+                self._okr_refuse_generic()
             self._okr_refuse_workflow_fields([vals], creating=False)
             self._okr_check_write(vals)
         return super().write(vals)
+
+    def unlink(self):
+        if self._okr_actions_only and self and not is_trusted(self.env):
+            self._okr_refuse_generic()
+        return super().unlink()
+
+    def _okr_refuse_generic(self):
+        raise AccessError(
+            self.env._(
+                "%(model)s records are created, changed and deleted by their workflow "
+                "actions only (compute, approve, post, withdraw…).",
+                model=self._description,
+            )
+        )
 
     def _okr_check_create(self, vals_list):
         """Hook: refuse what this caller may not create (not called for the superuser)."""
@@ -75,7 +114,7 @@ class OkrPayGuard(models.AbstractModel):
         raise AccessError(
             self.env._(
                 "“%(field)s” of %(model)s is set by its workflow actions (submit, approve, "
-                "close, refresh…), not edited directly.",
+                "close, compute, post, refresh…), not edited directly.",
                 field=self._fields[name]._description_string(self.env),
                 model=self._description,
             )
