@@ -21,8 +21,6 @@ UNCHECKED_COMODELS = {
 }
 
 
-# Relations of models other changes own (connectors, payroll ledger): drop them from
-# here as those models get their company checks.
 class CompanyCase(KpiRefreshCase):
     """The main company's KPIs next to a second plant with a welder of its own."""
 
@@ -154,6 +152,25 @@ class TestCompaniesStayApart(CompanyCase):
             }
         )
         return skill_type.skill_ids
+
+    def test_incentive_line_refuses_another_companys_employee(self):
+        rule = self.env["okr.incentive.rule"].create(
+            {"name": "Main bonus", "code": "MAIN", "basis": "okr_score"}
+        )
+        run = self.env["okr.incentive.run"].create(
+            {"date_from": D(2026, 11, 1), "rule_ids": rule.ids}
+        )
+        vals = {
+            "run_id": run.id,
+            "rule_id": rule.id,
+            "currency_id": self.env.company.currency_id.id,
+            "amount": 800.0,
+            "explanation": "Main bonus",
+        }
+        with self.assertRaisesRegex(UserError, "Welder: Welder belongs to Second Plant"):
+            self.env["okr.incentive.line"].create({**vals, "employee_id": self.welder.id})
+        line = self.env["okr.incentive.line"].create({**vals, "employee_id": self.emp_worker.id})
+        self.assertEqual(line.company_id, self.env.company)
 
     def test_kpi_measures_only_its_companys_employees(self):
         self._attend(self.emp_worker, DT(2026, 11, 2, 8), 8)
