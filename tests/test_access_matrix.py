@@ -498,6 +498,7 @@ class TestAccessMatrix(KpiCase):
             "okr.behaviour.dimension",  # behaviour scores do not feed pay (test_profile)
             "okr.behaviour.score",
             # abstract models
+            "okr.demo.history",
             "okr.pay.guard",
             "okr.self.service",
         }

@@ -13,7 +13,7 @@ from . import (
     okr_connector,
     okr_connector_binding,
     okr_cycle,
-    okr_cycle_demo,
+    okr_demo_history,
     okr_incentive_line,
     okr_incentive_posting,
     okr_incentive_rule,

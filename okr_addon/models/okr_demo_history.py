@@ -1,4 +1,13 @@
+"""The demo's history generator, called by the demo data only.
+
+One file on purpose, though longer than the module's other ones: it tells the
+demo's stories in order (attendance, the factory's closed quarter, the store,
+the restaurant), and the tables of people and series it reads are data
+(demo/history.json).
+"""
+
 import datetime
+import json
 import random
 
 import pytz
@@ -6,63 +15,12 @@ from dateutil.relativedelta import relativedelta
 from passlib.context import CryptContext
 
 from odoo import api, fields, models
+from odoo.tools import file_open
 
 from ..logic import demo_history
 
-# Any constant: the same install date always gives the same demo.
-SEED = 8
-
-FACTORY = [
-    "emp_zhao_lei",
-    "emp_li_na",
-    "emp_wang_wu",
-    "emp_zhang_san",
-    "emp_li_si",
-    "emp_sun_mei",
-    "emp_zhou_qiang",
-    "emp_wu_hao",
-    "emp_chen_jie",
-    "emp_zheng_hua",
-    "emp_feng_li",
-    "emp_liu_yang",
-    "emp_he_jun",
-    "emp_ma_lin",
-    "emp_guo_ping",
-]
-STORE = ["emp_qian_hong", "emp_xu_li", "emp_gao_yan", "emp_lin_tao", "emp_hu_jing"]
-RESTAURANT = ["emp_deng_fang", "emp_xu_ting", "emp_cao_lei", "emp_tang_min", "emp_peng_yu"]
-
-# Who is often late, who stays on: the rest keep the default habits.
-HABITS = {
-    "emp_zhang_san": demo_history.Habits(late=0.2),
-    "emp_li_si": demo_history.Habits(overtime=0.35),
-    "emp_he_jun": demo_history.Habits(absence=0.06, late=0.12),
-    "emp_lin_tao": demo_history.Habits(late=0.15),
-    "emp_xu_ting": demo_history.Habits(late=0.01, overtime=0.25),
-}
-
-# Closed quarter, stamping workers' scrap rate (%): first value, last value, own target.
-PREVIOUS_SCRAP = {
-    "emp_wang_wu": (4.8, 4.4, 4.8),
-    "emp_zhang_san": (5.9, 5.5, 5.0),
-    "emp_li_si": (4.9, 4.7, 5.0),
-    "emp_sun_mei": (4.3, 4.0, 4.4),
-    "emp_zhou_qiang": (5.6, 5.0, 5.0),
-}
-# Average ticket (CNY): three months ago, today. Lin Tao's last three days go down.
-TICKETS = {
-    "emp_xu_li": (205, 246),
-    "emp_gao_yan": (188, 231),
-    "emp_lin_tao": (226, 252),
-    "emp_hu_jing": (199, 214),
-}
-DECLINING = "emp_lin_tao"
-# Customer satisfaction (%): three months ago, level reached last month (and kept).
-SATISFACTION = {
-    "emp_xu_ting": (80, 92),
-    "emp_cao_lei": (74, 88),
-    "emp_tang_min": (70, 81),
-}
+# Who the demo's people are and how their history goes: demo/history.json.
+TABLES = "okr_addon/demo/history.json"
 
 # The demo users' passwords are public (each is the login, see the README): they are
 # hashed with few rounds, so that nine users do not add seconds to a demo install;
@@ -70,13 +28,20 @@ SATISFACTION = {
 DEMO_PASSWORDS = CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=6000)
 
 
-class OkrCycle(models.Model):
+class OkrDemoHistory(models.AbstractModel):
     """The demo's history: three months of attendance, daily KPI values and
     check-ins, and the factory's closed previous quarter with its incentive
     run approved. Called once from the demo data (demo/stories_demo.xml); every
-    date follows the install date and every record is created in batches."""
+    date follows the install date and every record is created in batches. The
+    people and their series are data: demo/history.json."""
 
-    _inherit = "okr.cycle"
+    _name = "okr.demo.history"
+    _description = "OKR demo history generator"
+
+    @api.model
+    def _okr_demo_tables(self):
+        with file_open(TABLES) as tables:
+            return json.load(tables)
 
     def _okr_demo_ref(self, xmlid):
         return self.env.ref(f"okr_addon.{xmlid}")
@@ -96,11 +61,12 @@ class OkrCycle(models.Model):
     def _okr_demo_history(self):
         today = fields.Date.context_today(self)
         since = today - relativedelta(months=3)
-        rng = random.Random(SEED)
-        attended = self._okr_demo_attendances(since, today, rng)
-        self._okr_demo_closed_quarter(since, today, attended, rng)
-        self._okr_demo_retail(since, today, attended, rng)
-        self._okr_demo_restaurant(since, today, attended, rng)
+        tables = self._okr_demo_tables()
+        rng = random.Random(tables["seed"])
+        attended = self._okr_demo_attendances(tables, since, today, rng)
+        self._okr_demo_closed_quarter(tables, since, today, attended, rng)
+        self._okr_demo_retail(tables, since, today, attended, rng)
+        self._okr_demo_restaurant(tables, since, today, attended, rng)
         return True
 
     # ------------------------------------------------------------------
@@ -116,10 +82,10 @@ class OkrCycle(models.Model):
             by_day.setdefault(begin.astimezone(tz).date(), []).append((begin, stop))
         return {day: demo_history.shift_blocks(parts) for day, parts in sorted(by_day.items())}
 
-    def _okr_demo_attendances(self, since, today, rng):
+    def _okr_demo_attendances(self, tables, since, today, rng):
         """Clock every demo employee in and out on their working days from ``since``
         to yesterday; return {xmlid: [days attended]}."""
-        employees = self._okr_demo_refs(FACTORY + STORE + RESTAURANT)
+        employees = self._okr_demo_refs(tables["factory"] + tables["store"] + tables["restaurant"])
         # Hired a year before the history starts: overtime and attendance KPIs
         # compare the hours with the contract's schedule from that day on.
         hired = min(since, self._okr_demo_ref("cycle_previous").date_start) - relativedelta(years=1)
@@ -134,7 +100,7 @@ class OkrCycle(models.Model):
                 blocks_by_calendar[calendar] = self._okr_demo_blocks(
                     calendar, since, today - datetime.timedelta(days=1)
                 )
-            habits = HABITS.get(xmlid, demo_history.Habits())
+            habits = demo_history.Habits(**tables["habits"].get(xmlid, {}))
             for day, blocks in blocks_by_calendar[calendar].items():
                 shifts = demo_history.day_attendances(blocks, rng, habits)
                 if shifts:
@@ -230,7 +196,7 @@ class OkrCycle(models.Model):
     # ------------------------------------------------------------------
     # Factory: the closed previous quarter
     # ------------------------------------------------------------------
-    def _okr_demo_closed_quarter(self, since, today, attended, rng):
+    def _okr_demo_closed_quarter(self, tables, since, today, attended, rng):
         """Scrap targets cascaded company → workshop → workers, daily scrap
         values, objectives checked in every week, the cycle closed and scored, and
         the quarter's incentive run computed and approved."""
@@ -261,7 +227,8 @@ class OkrCycle(models.Model):
                 "stretch": 4.0,
             }
         )
-        workers = self._okr_demo_refs(PREVIOUS_SCRAP)
+        previous_scrap = tables["previous_scrap"]
+        workers = self._okr_demo_refs(previous_scrap)
         workers_targets = Target.create(
             [
                 {
@@ -274,7 +241,7 @@ class OkrCycle(models.Model):
                     "has_stretch": True,
                     "stretch": round(target - 1, 2),
                 }
-                for xmlid, (_first, _last, target) in PREVIOUS_SCRAP.items()
+                for xmlid, (_first, _last, target) in previous_scrap.items()
             ]
         )
         last_day = min(date_to, today - datetime.timedelta(days=1))
@@ -282,7 +249,7 @@ class OkrCycle(models.Model):
         scrap_series = {}
         # The whole quarter, even where it starts before the attendance history:
         # working days, less the days a worker was absent.
-        for xmlid, (first, last, _target) in PREVIOUS_SCRAP.items():
+        for xmlid, (first, last, _target) in previous_scrap.items():
             calendar = workers[xmlid].resource_calendar_id
             worked = set(attended.get(xmlid, []))
             days = [
@@ -401,7 +368,7 @@ class OkrCycle(models.Model):
     # ------------------------------------------------------------------
     # Retail store and restaurant
     # ------------------------------------------------------------------
-    def _okr_demo_retail(self, since, today, attended, rng):
+    def _okr_demo_retail(self, tables, since, today, attended, rng):
         """Monthly average-ticket targets and a value per assistant and day worked;
         Lin Tao's last three values each lower than the one before."""
         ticket = self._okr_demo_ref("kpi_avg_ticket")
@@ -409,16 +376,16 @@ class OkrCycle(models.Model):
         months = self._okr_demo_months(since, today, min_days=14)
         targets = self._okr_demo_targets(
             ticket,
-            list(TICKETS),
+            list(tables["tickets"]),
             months,
             {"target": 240, "floor": 180, "has_stretch": True, "stretch": 270},
         )
         series = {}
-        for xmlid, (start, end) in TICKETS.items():
+        for xmlid, (start, end) in tables["tickets"].items():
             days = [d for d in attended.get(xmlid, []) if d < today]
             values = self._okr_demo_series(days, start, end, plateau_from=today, rng=rng, noise=9)
             ordered = [values[day] for day in days]
-            if xmlid == DECLINING:
+            if xmlid == tables["declining"]:
                 ordered = demo_history.end_declining(ordered, 3, round(rng.uniform(8, 12), 2))
             else:
                 ordered = demo_history.calm_tail(ordered, set(range(len(ordered))))
@@ -432,17 +399,17 @@ class OkrCycle(models.Model):
             series,
         )
 
-    def _okr_demo_restaurant(self, since, today, attended, rng):
+    def _okr_demo_restaurant(self, tables, since, today, attended, rng):
         """Monthly satisfaction targets (every guest satisfied: 100%) and a value
         per waiter and day worked, rising to a level reached last month."""
         satisfaction = self._okr_demo_ref("kpi_customer_satisfaction")
         months = self._okr_demo_months(since, today)
         targets = self._okr_demo_targets(
-            satisfaction, list(SATISFACTION), months, {"target": 100, "floor": 70}
+            satisfaction, list(tables["satisfaction"]), months, {"target": 100, "floor": 70}
         )
         last_month = today.replace(day=1) - relativedelta(months=1)
         series = {}
-        for xmlid, (start, level) in SATISFACTION.items():
+        for xmlid, (start, level) in tables["satisfaction"].items():
             days = [d for d in attended.get(xmlid, []) if d < today]
             values = self._okr_demo_series(
                 days, start, level, plateau_from=last_month, rng=rng, noise=1.5, digits=1
