@@ -81,6 +81,36 @@ def amount_for(tier_amount, amount_type, wage=None):
     return tier_amount
 
 
+def number(value):
+    """A figure as people write it in an explanation: 1,000 / 0.65 / 1,234.5."""
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def progressive(value, tiers, percent=False):
+    """Piece rate or commission over progressive bands: each tier's amount is the
+    rate of the units (or, with ``percent``, the percentage of the value) that fall
+    in its band, as tax brackets work. Returns (amount rounded to the cent,
+    arithmetic text such as '1,000 × 0.5 + 200 × 0.65 = 630').
+
+    Nothing is paid for a value of 0 or below; a band without a lower bound
+    starts at 0; the units beyond the last band's upper bound are not paid.
+    """
+    parts, total = [], 0.0
+    for tier in sorted(tiers, key=_sort_key):
+        low = max(tier.lower if tier.lower is not None else 0.0, 0.0)
+        high = value if tier.upper is None else min(value, tier.upper)
+        units = high - low
+        if units <= 0:
+            continue
+        rate = tier.amount / 100.0 if percent else tier.amount
+        total += units * rate
+        shown_rate = f"{number(tier.amount)}%" if percent else number(tier.amount)
+        parts.append(f"{number(units)} × {shown_rate}")
+    amount = round(total, 2)
+    return amount, f"{' + '.join(parts) or number(0)} = {number(amount)}"
+
+
 def clamp(amount, floor=None, cap=None):
     """Keep ``amount`` within [floor, cap] (either may be None)."""
     if cap is not None and amount > cap:

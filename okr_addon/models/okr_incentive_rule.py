@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..logic import incentive as inc_logic
+from ..logic import kpi as kpi_logic
 
 BASES = [
     ("kpi_completion", "KPI completion (%)"),
@@ -10,13 +11,18 @@ BASES = [
     ("kpi_scorecard", "Weighted KPI scorecard (%)"),
     ("okr_score", "OKR objective score (%)"),
     ("attendance", "Attendance metric"),
+    ("kpi_value", "KPI value (units, sales…)"),
 ]
 AMOUNT_TYPES = [
     ("fixed", "Fixed amount"),
     ("wage_percent", "% of wage"),
     ("coefficient", "Performance coefficient delta"),
     ("points", "Points"),
+    ("per_unit", "Per unit (piece rate)"),
+    ("commission", "% of the value (commission)"),
 ]
+# Amount types that pay the basis value band by band (each tier's amount is a rate).
+PROGRESSIVE_TYPES = ("per_unit", "commission")
 
 
 class OkrIncentiveRule(models.Model):
@@ -124,10 +130,22 @@ class OkrIncentiveRule(models.Model):
                     )
                 ) from error
 
-    @api.constrains("basis", "definition_id", "attendance_metric")
+    @api.constrains("basis", "definition_id", "attendance_metric", "amount_type")
     def _check_basis(self):
         for rule in self:
-            if rule.basis in ("kpi_completion", "kpi_score") and not rule.definition_id:
+            if rule.amount_type in PROGRESSIVE_TYPES and rule.basis != "kpi_value":
+                raise ValidationError(
+                    self.env._(
+                        "Incentive rule “%(rule)s”: a piece rate or a commission pays a "
+                        "quantity: choose the basis “KPI value” (parts pressed, dishes "
+                        "served, sales amount…).",
+                        rule=rule.name,
+                    )
+                )
+            if (
+                rule.basis in ("kpi_completion", "kpi_score", "kpi_value")
+                and not rule.definition_id
+            ):
                 raise ValidationError(
                     self.env._("Incentive rule “%(rule)s”: choose the KPI.", rule=rule.name)
                 )
@@ -161,6 +179,8 @@ class OkrIncentiveRule(models.Model):
             return self._scorecard_values(employees, date_from, date_to)
         if self.basis == "okr_score":
             return self._okr_values(employees, date_from, date_to)
+        if self.basis == "kpi_value":
+            return self._kpi_period_values(employees, date_from, date_to)
         metric_label = dict(self._fields["attendance_metric"]._description_selection(self.env))[
             self.attendance_metric
         ]
@@ -204,6 +224,42 @@ class OkrIncentiveRule(models.Model):
                 value = round(target.score * 100, 2)
                 step = self.env._("score %(value).4g%%", value=value)
             result[target.employee_id.id] = (value, [reference, step])
+        return result
+
+    def _kpi_period_values(self, employees, date_from, date_to):
+        """The KPI's value over the period for each employee (parts pressed, sales…):
+        its daily values aggregated as the KPI says (sum, average…), one grouped
+        query for everyone."""
+        definition = self.definition_id
+        groups = (
+            self.env["kpi.measurement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("definition_id", "=", definition.id),
+                    ("employee_id", "in", employees.ids),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ],
+                ["employee_id", "date:day"],
+                ["value:sum"],
+                order="date:day",
+            )
+        )
+        daily = {}
+        for employee, _day, value in groups:
+            daily.setdefault(employee.id, []).append(value)
+        unit = definition.unit or ""
+        result = {}
+        for employee_id, values in daily.items():
+            value = round(kpi_logic.aggregate(values, definition.aggregation), 4)
+            step = self.env._(
+                "%(kpi)s %(value)s %(unit)s",
+                kpi=definition.name,
+                value=inc_logic.number(value),
+                unit=unit,
+            ).strip()
+            result[employee_id] = (value, [step])
         return result
 
     def _scorecard_values(self, employees, date_from, date_to):

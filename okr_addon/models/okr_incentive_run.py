@@ -10,6 +10,7 @@ from ...connectors import export as connector_export
 from ...connectors.payroll import PayrollSink
 from ..logic import incentive as inc_logic
 from ..logic import periods
+from .okr_incentive_rule import PROGRESSIVE_TYPES
 from .okr_pay_guard import trusted
 
 # A run that posted amounts keeps the period they were posted for.
@@ -246,11 +247,11 @@ class OkrIncentiveRun(models.Model):
             else {}
         )
         tiers = [tier._as_logic() for tier in rule.tier_ids]
-        unit = (
-            ""
-            if rule.basis == "attendance" and rule.attendance_metric != "attendance_rate"
-            else "%"
+        # Tier bounds are percentages, except for quantities and attendance counts.
+        quantity = rule.basis == "kpi_value" or (
+            rule.basis == "attendance" and rule.attendance_metric != "attendance_rate"
         )
+        unit = "" if quantity else "%"
         currency = self.currency_id.name or ""
         result = {}
         for employee in employees:
@@ -271,6 +272,19 @@ class OkrIncentiveRun(models.Model):
                     explanation=" → ".join(
                         [*steps, self.env._("blocked: %(reason)s", reason=gates[employee.id])]
                     ),
+                )
+            elif rule.amount_type in PROGRESSIVE_TYPES:
+                amount, arithmetic = inc_logic.progressive(
+                    value, tiers, percent=rule.amount_type == "commission"
+                )
+                amount = inc_logic.clamp(
+                    amount,
+                    rule.floor if rule.use_floor else None,
+                    rule.cap if rule.use_cap else None,
+                )
+                vals["amount"] = amount
+                vals["explanation"] = " → ".join(
+                    [*steps, arithmetic, f"{amount:+.2f} {currency}".strip()]
                 )
             else:
                 try:

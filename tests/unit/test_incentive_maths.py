@@ -81,3 +81,34 @@ def test_explanation_reads_like_a_sentence():
     )
     assert text == "Scrap rate 3.5% vs target 4% → completion 112.5% → tier ≥ 110% → +500.00 CNY"
     assert inc.explanation(["score 40"], None, 0, "CNY").endswith("no tier → +0.00 CNY")
+
+
+PIECE_BANDS = [inc.Tier("first", None, 1000, 0.50), inc.Tier("beyond", 1000, None, 0.65)]
+
+
+@pytest.mark.parametrize(
+    ("units", "amount", "arithmetic"),
+    [
+        (0, 0.0, "0 = 0"),
+        (-20, 0.0, "0 = 0"),  # returns pay nothing
+        (999, 499.5, "999 × 0.5 = 499.5"),
+        (1000, 500.0, "1,000 × 0.5 = 500"),  # the band edge belongs to the first band
+        (1001, 500.65, "1,000 × 0.5 + 1 × 0.65 = 500.65"),
+        (1200, 630.0, "1,000 × 0.5 + 200 × 0.65 = 630"),
+    ],
+)
+def test_piece_rate_bands_are_progressive(units, amount, arithmetic):
+    assert inc.progressive(units, PIECE_BANDS) == (amount, arithmetic)
+
+
+def test_commission_is_a_percentage_of_the_value_per_band():
+    bands = [inc.Tier("up to 50k", None, 50000, 3), inc.Tier("above", 50000, None, 4)]
+    assert inc.progressive(62500.5, bands, percent=True) == (
+        2000.02,
+        "50,000 × 3% + 12,500.5 × 4% = 2,000.02",
+    )
+
+
+def test_units_beyond_the_last_band_are_not_paid():
+    capped = [inc.Tier("only band", 0, 100, 2.0)]
+    assert inc.progressive(150, capped) == (200.0, "100 × 2 = 200")
