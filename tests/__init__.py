@@ -12,6 +12,7 @@ from . import (
     test_forecast,
     test_i18n,
     test_incentive,
+    test_incentive_deductions,
     test_incentive_ledger,
     test_incentive_lock,
     test_incentive_piece_rate,

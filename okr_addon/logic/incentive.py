@@ -149,3 +149,45 @@ def explanation(steps, tier, amount, currency, unit=""):
     parts.append(f"tier {tier.label(unit)}" if tier else "no tier")
     parts.append(f"{amount:+.2f} {currency}".strip())
     return " → ".join(parts)
+
+
+@dataclass(frozen=True)
+class DeductionCut:
+    """How much one deduction line is cut (positive, in money) and why."""
+
+    cut: float
+    reason: str  # "cap": share of the wage; "floor": net pay above the minimum wage
+    limit: float  # the most one period's deductions may take
+
+
+def lawful_deductions(amounts, wage, cap_percent=None, minimum_wage=None):
+    """{index: DeductionCut} for the deductions (negative ``amounts``) of one
+    employee in one pay period that must be cut by law, all rules together.
+
+    One period's deductions may take at most ``cap_percent`` % of the period's
+    ``wage``, and the net (wage + bonuses − deductions) may not fall below
+    ``minimum_wage``. The stricter limit wins; the cut is shared in proportion to
+    each deduction and settled to the cent (the largest deduction absorbs the
+    rounding), so the cut lines add up to the limit exactly. Without a wage
+    nothing can be checked and nothing is cut.
+    """
+    deductions = {i: -a for i, a in enumerate(amounts) if a < 0}
+    if wage is None or not deductions:
+        return {}
+    limits = []
+    if cap_percent is not None:
+        limits.append((round(wage * cap_percent / 100.0, 2), "cap"))
+    if minimum_wage:
+        bonuses = sum(a for a in amounts if a > 0)
+        limits.append((max(round(wage + bonuses - minimum_wage, 2), 0.0), "floor"))
+    if not limits:
+        return {}
+    limit, reason = min(limits)
+    total = round(sum(deductions.values()), 2)
+    excess = round(total - limit, 2)
+    if excess <= CENT:
+        return {}
+    cuts = {i: round(excess * d / total, 2) for i, d in deductions.items()}
+    largest = max(deductions, key=lambda i: (deductions[i], -i))
+    cuts[largest] = round(cuts[largest] + excess - sum(cuts.values()), 2)
+    return {i: DeductionCut(cut, reason, limit) for i, cut in cuts.items() if cut}

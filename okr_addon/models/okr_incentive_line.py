@@ -66,6 +66,11 @@ class OkrIncentiveLine(models.Model):
     tier_name = fields.Char(string="Tier", readonly=True)
     amount_type = fields.Selection(related="rule_id.amount_type")
     amount = fields.Monetary(readonly=True, help="Signed: negative for a deduction.")
+    deduction_cut = fields.Monetary(
+        readonly=True,
+        help="How much of this deduction was cut by law: the period's deductions take at "
+        "most the company's share of the wage and leave at least the minimum wage.",
+    )
     explanation = fields.Char(required=True, readonly=True)
     state = fields.Selection(LINE_STATES, default="ok", required=True, readonly=True)
     withdrawal_reason = fields.Char(

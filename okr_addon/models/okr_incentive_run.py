@@ -192,6 +192,7 @@ class OkrIncentiveRun(models.Model):
             wanted = {}
             for rule in rules:
                 wanted.update(run._rule_line_values(rule, paid.get(rule)))
+            run._apply_lawful_deductions(wanted)
             action = trusted(run)
             action._sync_lines(wanted)
             action.write({"state": "computed", "computed_by": self.env.uid, "approved_by": False})

@@ -38,6 +38,27 @@ class ResCompany(models.Model):
         "records who computed and who approved.",
     )
 
+    okr_deduction_cap = fields.Float(
+        string="Deduction Cap (% of Wage)",
+        default=20.0,
+        help="The deductions of one pay period, all incentive rules together, take at "
+        "most this share of the period's wage (20% is the usual limit in China for "
+        "deductions for losses caused by the employee). Deductions beyond it are cut.",
+    )
+    okr_minimum_wage = fields.Monetary(
+        string="Minimum Wage (per Month)",
+        currency_field="currency_id",
+        help="The local minimum wage: the period's wage plus its bonuses minus its "
+        "deductions does not fall below it; deductions beyond are cut. 0: no floor.",
+    )
+    _okr_deduction_cap_range = models.Constraint(
+        "CHECK(okr_deduction_cap >= 0 AND okr_deduction_cap <= 100)",
+        "The deduction cap is a share of the wage between 0 and 100%.",
+    )
+    _okr_minimum_wage_positive = models.Constraint(
+        "CHECK(okr_minimum_wage >= 0)", "The minimum wage cannot be negative."
+    )
+
     okr_decline_periods = fields.Integer(
         string="Decline Alert After",
         default=3,

@@ -11,6 +11,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.okr_manager_sees_incentives", readonly=False
     )
     okr_four_eyes = fields.Boolean(related="company_id.okr_four_eyes", readonly=False)
+    okr_deduction_cap = fields.Float(related="company_id.okr_deduction_cap", readonly=False)
+    okr_company_currency_id = fields.Many2one(related="company_id.currency_id")
+    okr_minimum_wage = fields.Monetary(
+        related="company_id.okr_minimum_wage",
+        readonly=False,
+        currency_field="okr_company_currency_id",
+    )
     okr_decline_periods = fields.Integer(related="company_id.okr_decline_periods", readonly=False)
     okr_certificate_warning_days = fields.Integer(
         related="company_id.okr_certificate_warning_days", readonly=False

@@ -112,3 +112,29 @@ def test_commission_is_a_percentage_of_the_value_per_band():
 def test_units_beyond_the_last_band_are_not_paid():
     capped = [inc.Tier("only band", 0, 100, 2.0)]
     assert inc.progressive(150, capped) == (200.0, "100 × 2 = 200")
+
+
+def test_deductions_are_cut_to_20_percent_of_the_wage_in_proportion():
+    cuts = inc.lawful_deductions([-800, -700, 300], wage=6000, cap_percent=20)
+    assert {i: c.cut for i, c in cuts.items()} == {0: 160.0, 1: 140.0}
+    assert {c.reason for c in cuts.values()} == {"cap"}
+    assert -800 + 160 + -700 + 140 == -1200  # exactly the cap
+
+
+def test_the_minimum_wage_floor_wins_when_stricter():
+    cuts = inc.lawful_deductions([-600], wage=5000, cap_percent=20, minimum_wage=4700)
+    assert cuts == {0: inc.DeductionCut(300.0, "floor", 300.0)}
+    # a bonus in the same period leaves room under the floor
+    assert inc.lawful_deductions([-600, 300], wage=5000, cap_percent=20, minimum_wage=4700) == {}
+
+
+def test_cuts_add_up_to_the_cent():
+    cuts = inc.lawful_deductions([-100, -100, -100], wage=1000, cap_percent=20)
+    assert round(sum(c.cut for c in cuts.values()), 2) == 100.0
+    assert sorted(c.cut for c in cuts.values()) == [33.33, 33.33, 33.34]
+
+
+def test_nothing_is_cut_within_the_limits_or_without_a_wage():
+    assert inc.lawful_deductions([-1200], wage=6000, cap_percent=20) == {}
+    assert inc.lawful_deductions([-5000], wage=None, cap_percent=20) == {}
+    assert inc.lawful_deductions([500], wage=6000, cap_percent=20) == {}
