@@ -5,26 +5,26 @@ import re
 
 from odoo.tests import HttpCase, tagged
 
-README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+GUIDE = pathlib.Path(__file__).resolve().parent.parent / "docs" / "integrators.md"
 
 
 @tagged("post_install", "-at_install")
 class TestJsonRpcExamples(HttpCase):
-    """The README's integrator examples run as written against the demo data."""
+    """The integrator guide's JSON-RPC examples run as written against the demo data."""
 
     def _example(self):
-        text = README.read_text(encoding="utf-8")
-        section = text[text.index("## For integrators (JSON-RPC)") :]
+        text = GUIDE.read_text(encoding="utf-8")
+        section = text[text.index("## JSON-RPC examples") :]
         code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
         self.assertIn('"okr_demo", 2, "admin"', code, "the example's login line changed")
         login = f'"{self.env.cr.dbname}", 2, "admin"'
         code = code.replace('"okr_demo", 2, "admin"', login)
         return code.replace("http://localhost:8069", self.base_url())
 
-    def test_readme_examples_run(self):
+    def test_integrator_examples_run(self):
         wang_wu = self.env.ref("okr_addon.emp_wang_wu", raise_if_not_found=False)
         if not wang_wu:
-            self.skipTest("the README examples use the demo data")
+            self.skipTest("the integrator examples use the demo data")
         definition = self.env["kpi.definition"].search([("source", "=", "manual")], limit=1)
         self.env["kpi.measurement"].search(
             [
