@@ -19,6 +19,7 @@ from . import (
     test_jsonrpc_examples,
     test_kpi,
     test_kpi_company,
+    test_kpi_rank,
     test_kpi_refresh,
     test_okr_progress,
     test_okr_reminder,

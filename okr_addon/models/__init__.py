@@ -6,6 +6,7 @@ from . import (
     kpi_definition,
     kpi_measurement,
     kpi_target,
+    kpi_target_rank,
     okr_anomaly_flag,
     okr_behaviour_dimension,
     okr_behaviour_score,

@@ -155,6 +155,29 @@ class KpiDefinition(models.Model):
     late_tolerance = fields.Integer(
         string="Late Tolerance (min)", default=5, help="Minutes of grace before a late arrival."
     )
+    # --- Rank ---------------------------------------------------------------------
+    show_rank = fields.Boolean(
+        string="Show Rank to Employees",
+        help="On the phone page, each employee sees their own rank in this KPI within "
+        "a comparable group (“Rank 3 of 12”), never the others' names or values — "
+        "when the company's setting allows ranks.",
+    )
+    rank_group = fields.Selection(
+        [
+            ("department_job", "Same department and job"),
+            ("department", "Same department"),
+            ("tag", "Same employee tag"),
+        ],
+        string="Compared With",
+        default="department_job",
+        required=True,
+    )
+    rank_tag_ids = fields.Many2many(
+        "hr.employee.category",
+        string="Rank Tags",
+        help="With “Same employee tag”: employees sharing these tags (a shift, a store "
+        "size) are compared.",
+    )
     # --- Typed-in values ----------------------------------------------------------
     has_plausible_range = fields.Boolean(
         string="Plausible Range",

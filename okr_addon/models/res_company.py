@@ -30,6 +30,11 @@ class ResCompany(models.Model):
         help="Otherwise only the employee, HR and payroll see incentive lines.",
     )
 
+    okr_show_rank = fields.Boolean(
+        string="Employees See Their Rank",
+        help="On the phone page, employees see their own rank in the KPIs that show it, "
+        "within a comparable group — never the others' names or values.",
+    )
     okr_four_eyes = fields.Boolean(
         string="Four-Eyes Approval",
         default=True,
