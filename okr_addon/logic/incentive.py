@@ -168,11 +168,11 @@ def lawful_deductions(amounts, wage, cap_percent=None, minimum_wage=None):
     ``wage``, and the net (wage + bonuses − deductions) may not fall below
     ``minimum_wage``. The stricter limit wins; the cut is shared in proportion to
     each deduction and settled to the cent (the largest deduction absorbs the
-    rounding), so the cut lines add up to the limit exactly. Without a wage
-    nothing can be checked and nothing is cut.
+    rounding), so the cut lines add up to the limit exactly. Without a wage (none,
+    or 0: no contract wage recorded) nothing can be checked and nothing is cut.
     """
     deductions = {i: -a for i, a in enumerate(amounts) if a < 0}
-    if wage is None or not deductions:
+    if not wage or wage <= 0 or not deductions:
         return {}
     limits = []
     if cap_percent is not None:

@@ -137,4 +137,5 @@ def test_cuts_add_up_to_the_cent():
 def test_nothing_is_cut_within_the_limits_or_without_a_wage():
     assert inc.lawful_deductions([-1200], wage=6000, cap_percent=20) == {}
     assert inc.lawful_deductions([-5000], wage=None, cap_percent=20) == {}
+    assert inc.lawful_deductions([-5000], wage=0.0, cap_percent=20) == {}  # no wage recorded
     assert inc.lawful_deductions([500], wage=6000, cap_percent=20) == {}
