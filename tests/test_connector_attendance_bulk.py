@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from ..okr_addon.logic import sync
 from ..okr_addon.models import okr_connector
-from ..okr_addon.models.hr_attendance import PRECHECKED
+from ..okr_addon.models.hr_attendance_bulk import PRECHECKED
 from .common import ConnectorCase
 
 DT = datetime.datetime
