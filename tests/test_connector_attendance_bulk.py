@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from ..okr_addon.logic import sync
 from ..okr_addon.models import okr_connector
-from ..okr_addon.models.hr_attendance_bulk import PRECHECKED
+from ..okr_addon.models.hr_attendance_bulk import PRECHECKED, _BulkCreation
 from .common import ConnectorCase
 
 DT = datetime.datetime
@@ -296,6 +296,35 @@ class TestAttendanceBulkImport(ConnectorCase):
             created = Attendance.create([listed, other])
         self.assertEqual(checked, created[1:].ids, "only the unlisted one is searched")
         self.assertEqual(created.mapped("worked_hours"), [2.0, 2.0])
+
+    def test_prechecked_scope_lasts_only_its_block(self):
+        """A nested scope adds its rows to the enclosing one's; leaving it gives back the
+        enclosing one, and after the outer block every attendance is checked again."""
+        worker = self.by_badge["1003"]
+        Attendance = self.env["hr.attendance"]
+        Attendance.create(
+            {
+                "employee_id": worker.id,
+                "check_in": DT(2026, 11, 2, 1, 0),
+                "check_out": DT(2026, 11, 2, 9, 0),
+            }
+        )
+        overlap = {
+            "employee_id": worker.id,
+            "check_in": DT(2026, 11, 2, 2, 0),
+            "check_out": DT(2026, 11, 2, 4, 0),
+        }
+        span = (worker.id, overlap["check_in"], overlap["check_out"])
+        outer = (worker.id, DT(2026, 11, 3, 1, 0), DT(2026, 11, 3, 3, 0))
+        with Attendance._okr_prechecked_creation([outer]):
+            with Attendance._okr_prechecked_creation([span]):
+                self.assertEqual(_BulkCreation.current(self.env).spans, {outer, span})
+            self.assertEqual(_BulkCreation.current(self.env).spans, {outer})
+            with self.assertRaises(ValidationError):
+                Attendance.create(overlap)
+        self.assertIsNone(_BulkCreation.current(self.env))
+        with self.assertRaises(ValidationError):
+            Attendance.create(overlap)
 
     def test_contract_change_mid_period_equals_one_by_one_creation(self):
         """A worker whose schedule changes with a new contract version mid-period: each

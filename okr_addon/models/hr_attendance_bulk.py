@@ -1,10 +1,44 @@
 """Bulk creation of attendances: a faster equivalent of core's per-record work.
 
-Used by the connector import (hr_attendance_import.py) and the demo history, for
-batches whose rows were checked beforehand against each employee's other
-attendances. While such a batch is created, core's computation is replaced or
-memoised here, with the same results (tests/test_connector_attendance_bulk.py
-compares it field by field with core's one-by-one creation).
+The connector import (hr_attendance_import.py) and the demo history create many
+attendances at once, after checking each row against the same employee's other
+attendances themselves. For the rows of such a batch, and only while it is created
+(``hr.attendance._okr_prechecked_creation``), this file stands in for these core
+methods of hr_attendance, with the same results:
+
+* ``hr.attendance._check_validity`` (three searches per record): skipped for the
+  rows the caller listed as checked. Safe because the caller checked them against
+  every attendance that could collide (the import loads them all with
+  ``_okr_timelines`` and applies ``logic.sync.attendance_conflict``, core's rule,
+  unit-tested against it; the demo generates shifts without overlaps); any other
+  record, even one created in the same block, is still checked by core, and if
+  Odoo still refuses the batch the import creates its rows one by one with every
+  check.
+* ``hr.attendance._compute_worked_hours`` (``_get_worked_hours_in_range`` →
+  ``hr.employee._employee_attendance_intervals(lunch=True)`` →
+  ``_get_versions_with_contract_overlap_with_period``, once per attendance): the
+  breaks are computed once per employee and set of contract versions over the
+  batch's whole span, then cut to each attendance. Breaks are the schedule's lunch
+  intervals, whatever window they are asked for, so the hours are the same;
+  flexible schedules and versions without a fixed schedule keep core's computation.
+* ``hr.employee._get_version`` and ``hr.attendance._get_localized_times``, asked
+  several times per attendance by core's overtime computation
+  (``hr.attendance._update_overtime``): remembered per employee and day, and per
+  attendance. Creating attendances writes no contract version, schedule or time
+  zone, so the answers cannot change during the block.
+* ``hr.attendance._linked_overtimes``: one search by date range, filtered in
+  Python, instead of a domain listing every check-in; the same lines.
+
+tests/test_connector_attendance_bulk.py compares every field these feed (hours,
+date, overtime hours, status and lines...) with core's one-by-one creation.
+
+Why a cursor-level scope, not a parameter or a context key: core calls these
+methods from inside ``create`` and from the recomputation of stored fields, which
+runs in whichever environment flushes (at a savepoint's exit: the transaction's
+default environment), so no parameter reaches them and a context key would miss
+the flush-time computations; a context key could also be sent by any RPC client.
+The scope (``_BulkCreation``) is kept in the cursor's cache, which only server code
+reaches, under one key, for exactly the duration of the ``with`` block.
 """
 
 import bisect
@@ -17,61 +51,80 @@ from odoo import api, models
 from odoo.tools.date_utils import sum_intervals
 from odoo.tools.intervals import Intervals
 
-# Key, in the database cursor's cache, of the attendances a bulk import is creating
-# after checking them against the employees' other attendances itself (see _Plan): a
-# frozenset of (employee id, check-in, check-out or None). Only server code can set
-# it (not a client, unlike a context key), only for the duration of that creation,
-# and only the listed attendances skip core's per-record overlap searches.
+# Key, in the database cursor's cache, of the open _BulkCreation (see above).
 PRECHECKED = "okr_prechecked_attendances"
-# Key, in the same cache and for the same duration, of the look-ups core's overtime
-# computation repeats for every attendance of a batch and that cannot change while
-# the batch is created: contract version per employee and day, local times per
-# attendance. See hr.employee._get_version and _get_localized_times below.
-BULK_MEMO = "okr_bulk_attendance_memo"
+
+
+class _BulkCreation:
+    """A bulk creation open on a database cursor: the rows it checked itself, a
+    frozenset of (employee id, check-in, check-out or None), and the look-ups core
+    repeats for every attendance of the batch (see the module docstring)."""
+
+    __slots__ = ("memo", "spans")
+
+    def __init__(self, spans, memo):
+        self.spans = spans
+        self.memo = memo
+
+    @staticmethod
+    def current(env):
+        """The bulk creation open on ``env``'s cursor, or None outside one."""
+        return env.cr.cache.get(PRECHECKED)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def scope(env, spans):
+        """Open a bulk creation listing ``spans`` for the duration of the block; a
+        nested one adds its spans to the enclosing one's and shares its look-ups."""
+        cache = env.cr.cache
+        outer = cache.get(PRECHECKED)
+        cache[PRECHECKED] = _BulkCreation(
+            (outer.spans if outer else frozenset()) | frozenset(spans),
+            outer.memo if outer else {},
+        )
+        try:
+            yield
+        finally:
+            if outer is None:
+                cache.pop(PRECHECKED, None)
+            else:
+                cache[PRECHECKED] = outer
 
 
 class HrAttendance(models.Model):
     _inherit = "hr.attendance"
 
-    @contextlib.contextmanager
     def _okr_prechecked_creation(self, spans):
-        """Within this block, the attendances of ``spans`` (employee id, check-in,
-        check-out or None) are known not to overlap any other of their employee."""
-        cache = self.env.cr.cache
-        previous = cache.get(PRECHECKED, frozenset())
-        previous_memo = cache.get(BULK_MEMO)
-        cache[PRECHECKED] = previous | frozenset(spans)
-        cache[BULK_MEMO] = previous_memo if previous_memo is not None else {}
-        try:
-            yield
-        finally:
-            cache[PRECHECKED] = previous
-            if previous_memo is None:
-                cache.pop(BULK_MEMO, None)
+        """Context manager: within it, the attendances of ``spans`` (employee id,
+        check-in, check-out or None) are known not to overlap any other of their
+        employee, and are created through the bulk path of this file."""
+        return _BulkCreation.scope(self.env, spans)
 
     def _okr_prechecked(self):
         """The attendances of ``self`` being created by a bulk import that checked them."""
-        spans = self.env.cr.cache.get(PRECHECKED)
-        if not spans:
+        bulk = _BulkCreation.current(self.env)
+        if bulk is None or not bulk.spans:
             return self.browse()
-        return self.filtered(lambda a: (a.employee_id.id, a.check_in, a.check_out or None) in spans)
+        return self.filtered(
+            lambda a: (a.employee_id.id, a.check_in, a.check_out or None) in bulk.spans
+        )
 
     def _get_localized_times(self):
         """Core's local check-in and check-out, computed once per attendance while a
         bulk import creates its batch (core asks for them several times per record)."""
-        memo = self.env.cr.cache.get(BULK_MEMO)
-        if memo is None:
+        bulk = _BulkCreation.current(self.env)
+        if bulk is None:
             return super()._get_localized_times()
         key = ("times", self.id, self.employee_id.id, self.check_in, self.check_out)
-        if key not in memo:
-            memo[key] = super()._get_localized_times()
-        return memo[key]
+        if key not in bulk.memo:
+            bulk.memo[key] = super()._get_localized_times()
+        return bulk.memo[key]
 
     def _linked_overtimes(self):
         """Core's overtime lines starting at one of the check-ins of ``self``; for a bulk
         batch, searched by date range and filtered here rather than through a domain
         listing every check-in."""
-        if self.env.cr.cache.get(BULK_MEMO) is None:
+        if _BulkCreation.current(self.env) is None:
             return super()._linked_overtimes()
         starts = set(self.mapped("check_in"))
         lines = self.env["hr.attendance.overtime.line"].search(
@@ -187,12 +240,12 @@ class HrEmployee(models.Model):
         overtime computation asks for it several times per attendance."""
         if date is None:
             return super()._get_version()
-        memo = self.env.cr.cache.get(BULK_MEMO)
-        if memo is None or len(self) != 1 or not isinstance(date, datetime.date):
+        bulk = _BulkCreation.current(self.env)
+        if bulk is None or len(self) != 1 or not isinstance(date, datetime.date):
             return super()._get_version(date)
         # A date field compares a datetime by its date, so both share one entry.
         day = date.date() if isinstance(date, datetime.datetime) else date
         key = ("version", self.id, day, self.env.uid, self.env.su)
-        if key not in memo:
-            memo[key] = super()._get_version(day)
-        return memo[key].with_env(self.env)
+        if key not in bulk.memo:
+            bulk.memo[key] = super()._get_version(day)
+        return bulk.memo[key].with_env(self.env)
