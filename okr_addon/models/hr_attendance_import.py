@@ -213,7 +213,9 @@ class _Plan:
             )
             # Each row was checked against the employee's timeline above: the core
             # overlap searches are skipped for exactly these rows; tracking adds nothing
-            # to a creation that is not logged anyway.
+            # to a creation that is not logged anyway. The savepoint sits inside the
+            # bulk scope: its flush, which computes the worked hours and overtime of
+            # the batch, runs while the scope is still open (hr_attendance_bulk.py).
             Bulk = self.Attendance.with_context(tracking_disable=True)
             try:
                 with (
