@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from ..okr_addon.logic import sync
 from ..okr_addon.models import okr_connector
-from ..okr_addon.models.hr_attendance import PRECHECKED
+from ..okr_addon.models.hr_attendance_bulk import PRECHECKED, _BulkCreation
 from .common import ConnectorCase
 
 DT = datetime.datetime
@@ -71,6 +71,10 @@ class TestAttendanceBulkImport(ConnectorCase):
             )
 
     def _summary(self, employee):
+        """Every hr.attendance field the bulk path computes or feeds (times, date, worked,
+        overtime, validated and expected hours, overtime status, check-in and check-out
+        modes, the linked overtime lines), then every stored field of the employee's
+        overtime lines, in a stable order."""
         attendances = self.env["hr.attendance"].search(
             [("employee_id", "=", employee.id)], order="check_in"
         )
@@ -87,6 +91,13 @@ class TestAttendanceBulkImport(ConnectorCase):
                     round(a.overtime_hours, 6),
                     round(a.expected_hours, 6),
                     a.overtime_status,
+                    round(a.validated_overtime_hours, 6),
+                    a.in_mode,
+                    a.out_mode,
+                    sorted(
+                        (line.date, line.time_start, line.time_stop, round(line.duration, 6))
+                        for line in a.linked_overtime_ids
+                    ),
                 )
                 for a in attendances
             ],
@@ -105,10 +116,13 @@ class TestAttendanceBulkImport(ConnectorCase):
             ],
         )
 
-    def test_bulk_import_equals_one_by_one_creation(self):
+    def _import_and_compare_with_core(self):
+        """Import the file, give each worker's attendances to their twins (one by one,
+        and in one plain batch), compare; return the imported workers' summaries."""
         log = self._upload(self._file())
         self.assertCounts(log, created=2 * len(SHIFTS))
         Attendance = self.env["hr.attendance"]
+        summaries = []
         for index, worker in enumerate(self.bulk_workers):
             one_by_one, batch = self.twins[2 * index : 2 * index + 2]
             imported = Attendance.search([("employee_id", "=", worker.id)], order="check_in")
@@ -125,9 +139,30 @@ class TestAttendanceBulkImport(ConnectorCase):
             plain = self._summary(one_by_one)
             self.assertEqual(bulk[0], plain[0])
             self.assertEqual([line[:-1] for line in bulk[1]], [line[:-1] for line in plain[1]])
-            # The comparison means something: breaks are deducted, overtime exists.
+            # The comparison means something: breaks are deducted, overtime exists and
+            # is linked to its attendances.
             self.assertAlmostEqual(bulk[0][0][3], 8.0, msg="08:00-17:00 minus the lunch hour")
             self.assertTrue(any(line[3] > 0 for line in bulk[1]), "overtime lines exist")
+            self.assertTrue(any(a[10] for a in bulk[0]), "attendances have overtime lines")
+            summaries.append(bulk)
+        return summaries
+
+    def test_bulk_import_equals_one_by_one_creation(self):
+        # Overtime approved automatically (Odoo's default): validated hours follow.
+        self.factory.attendance_overtime_validation = "no_validation"
+        for attendances, _lines in self._import_and_compare_with_core():
+            self.assertIn("approved", [a[6] for a in attendances])
+            self.assertTrue(any(a[7] > 0 for a in attendances), "validated overtime")
+            self.assertEqual({(a[8], a[9]) for a in attendances}, {("manual", "manual")})
+
+    def test_bulk_import_equals_one_by_one_creation_overtime_to_approve(self):
+        """With overtime approved by a manager, the statuses wait for approval and
+        nothing is validated yet, in the bulk path as in core's."""
+        self.factory.attendance_overtime_validation = "by_manager"
+        for attendances, lines in self._import_and_compare_with_core():
+            self.assertIn("to_approve", [a[6] for a in attendances])
+            self.assertEqual({a[7] for a in attendances}, {0.0})
+            self.assertEqual({line[5] for line in lines}, {"to_approve"})
 
     def test_file_order_across_employees_and_days_equals_one_by_one_creation(self):
         """A terminal file lists its punches day by day, every worker's in turn. The run
@@ -261,6 +296,35 @@ class TestAttendanceBulkImport(ConnectorCase):
             created = Attendance.create([listed, other])
         self.assertEqual(checked, created[1:].ids, "only the unlisted one is searched")
         self.assertEqual(created.mapped("worked_hours"), [2.0, 2.0])
+
+    def test_prechecked_scope_lasts_only_its_block(self):
+        """A nested scope adds its rows to the enclosing one's; leaving it gives back the
+        enclosing one, and after the outer block every attendance is checked again."""
+        worker = self.by_badge["1003"]
+        Attendance = self.env["hr.attendance"]
+        Attendance.create(
+            {
+                "employee_id": worker.id,
+                "check_in": DT(2026, 11, 2, 1, 0),
+                "check_out": DT(2026, 11, 2, 9, 0),
+            }
+        )
+        overlap = {
+            "employee_id": worker.id,
+            "check_in": DT(2026, 11, 2, 2, 0),
+            "check_out": DT(2026, 11, 2, 4, 0),
+        }
+        span = (worker.id, overlap["check_in"], overlap["check_out"])
+        outer = (worker.id, DT(2026, 11, 3, 1, 0), DT(2026, 11, 3, 3, 0))
+        with Attendance._okr_prechecked_creation([outer]):
+            with Attendance._okr_prechecked_creation([span]):
+                self.assertEqual(_BulkCreation.current(self.env).spans, {outer, span})
+            self.assertEqual(_BulkCreation.current(self.env).spans, {outer})
+            with self.assertRaises(ValidationError):
+                Attendance.create(overlap)
+        self.assertIsNone(_BulkCreation.current(self.env))
+        with self.assertRaises(ValidationError):
+            Attendance.create(overlap)
 
     def test_contract_change_mid_period_equals_one_by_one_creation(self):
         """A worker whose schedule changes with a new contract version mid-period: each

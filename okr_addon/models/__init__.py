@@ -1,6 +1,8 @@
 from . import okr_pay_guard  # noqa: I001  (first: the models below inherit it)
 from . import (
-    hr_attendance,
+    hr_attendance_bulk,
+    hr_attendance_import,
+    hr_attendance_metrics,
     hr_department,
     hr_employee,
     kpi_definition,

@@ -3,7 +3,6 @@ import datetime
 from odoo import fields, models
 
 from ..logic import profile as profile_logic
-from .hr_attendance import BULK_MEMO
 
 # (metric, higher is better)
 ATTENDANCE_METRICS = (
@@ -55,22 +54,6 @@ class HrEmployee(models.Model):
         help="Performance per cycle, skills and certifications, behaviour and attendance "
         "against the team.",
     )
-
-    def _get_version(self, date=None):
-        """Core's contract version of the employee on ``date``, looked up once per
-        employee and day while a bulk attendance import creates its batch: core's
-        overtime computation asks for it several times per attendance."""
-        if date is None:
-            return super()._get_version()
-        memo = self.env.cr.cache.get(BULK_MEMO)
-        if memo is None or len(self) != 1 or not isinstance(date, datetime.date):
-            return super()._get_version(date)
-        # A date field compares a datetime by its date, so both share one entry.
-        day = date.date() if isinstance(date, datetime.datetime) else date
-        key = ("version", self.id, day, self.env.uid, self.env.su)
-        if key not in memo:
-            memo[key] = super()._get_version(day)
-        return memo[key].with_env(self.env)
 
     def _compute_okr_profile_html(self):
         employees = self.filtered(lambda e: e._origin.id)
