@@ -18,18 +18,12 @@ import os
 import pstats
 import random
 import sys
-import threading
 import time
+
+from common import MARK, env_flag, env_int, open_registry, say, yes_no
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
-from odoo.tools import config
-
-MARK = "okr_bench"
-
-
-def say(*parts):
-    print(*parts, flush=True)
 
 
 def punch_file(employees, punches, seed=7):
@@ -77,7 +71,7 @@ def timed_imports(connector, data, db, jobs):
     results = []
     for label in ("first import", "same file again"):
         start = time.perf_counter()
-        profiler = cProfile.Profile() if os.environ.get("OKR_BENCH_PROFILE") else None
+        profiler = cProfile.Profile() if env_flag("OKR_BENCH_PROFILE") else None
         if profiler and not jobs:
             profiler.enable()
         log = connector._run("upload", data=data, filename="punches.csv")
@@ -97,16 +91,13 @@ def timed_imports(connector, data, db, jobs):
 
 
 def main():
-    config.parse_config(sys.argv[1:], setup_logging=True)
-    db = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
-    assert db and db.startswith(MARK), f"refusing to run on database {db!r}"
-    punches = int(os.environ.get("OKR_BENCH_PUNCHES", "100000"))
-    size = int(os.environ.get("OKR_BENCH_IMPORT_EMPLOYEES", "1000"))
+    db, registry = open_registry(sys.argv[1:], MARK)
+    punches = env_int("OKR_BENCH_PUNCHES", 100_000)
+    size = env_int("OKR_BENCH_IMPORT_EMPLOYEES", 1000)
     jobs = os.environ.get("OKR_BENCH_MODE", "single") == "jobs"
     # Own workers per measure: "9…" badges for one process, "8…" for the queue jobs.
     prefix, tag = ("8", "jobs ") if jobs else ("9", "")
-    threading.current_thread().dbname = db
-    with Registry(db).cursor() as cr:
+    with registry.cursor() as cr:
         # Without queue jobs, a run writes its batches itself (queue_job's own switch).
         env = api.Environment(cr, SUPERUSER_ID, {} if jobs else {"queue_job__no_delay": True})
         say(f"== Creating {size} employees with badges")
@@ -135,12 +126,12 @@ def main():
         say(f"{'failed rows':32}{first[2].failed_count:>14,}")
         say(f"{'first import (s)':32}{first[1]:>14.1f}")
         say(f"{'punches per second':32}{rows / first[1]:>14,.0f}")
-        say(f"{'target <= 60 s':32}{'yes' if first[1] <= 60 else 'NO':>14}")
+        say(f"{'target <= 60 s':32}{yes_no(first[1] <= 60):>14}")
         say(f"{'re-import (s)':32}{second[1]:>14.1f}")
         say(f"{'rows created by the re-import':32}{second[2].created_count:>14,}")
         say(f"{'attendances in the database':32}{attendances:>14,}")
         ok = second[2].created_count == 0 and attendances == first[2].created_count
-        say(f"{'nothing duplicated':32}{'yes' if ok else 'NO':>14}")
+        say(f"{'nothing duplicated':32}{yes_no(ok):>14}")
         return 0 if ok else 1
 
 

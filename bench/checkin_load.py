@@ -55,6 +55,7 @@ from urllib.parse import urljoin, urlsplit
 
 import psycopg2
 import requests
+from common import env_float, env_int
 
 MARK = "okr_load"  # prefix of generated logins and names; the note of each check-in
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -160,14 +161,14 @@ class Settings:
         if via not in ("fetch", "form"):
             sys.exit(f"OKR_LOAD_VIA is fetch or form, not {via!r}")
         return cls(
-            seconds=float(os.environ.get("OKR_LOAD_SECONDS", "30")),
-            requests=int(os.environ.get("OKR_LOAD_REQUESTS", "2000")),
-            warmup=int(os.environ.get("OKR_LOAD_WARMUP", "1")),
-            target_ms=float(os.environ.get("OKR_LOAD_TARGET_MS", "150")),
-            timeout=float(os.environ.get("OKR_LOAD_TIMEOUT", "10")),
+            seconds=env_float("OKR_LOAD_SECONDS", 30),
+            requests=env_int("OKR_LOAD_REQUESTS", 2000),
+            warmup=env_int("OKR_LOAD_WARMUP", 1),
+            target_ms=env_float("OKR_LOAD_TARGET_MS", 150),
+            timeout=env_float("OKR_LOAD_TIMEOUT", 10),
             mode=mode,
-            think_min_ms=float(os.environ.get("OKR_LOAD_THINK_MIN_MS", "1000")),
-            think_max_ms=float(os.environ.get("OKR_LOAD_THINK_MAX_MS", "3000")),
+            think_min_ms=env_float("OKR_LOAD_THINK_MIN_MS", 1000),
+            think_max_ms=env_float("OKR_LOAD_THINK_MAX_MS", 3000),
             via=via,
         )
 

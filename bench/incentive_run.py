@@ -28,7 +28,6 @@ Every argument is an Odoo server option; the benchmark's own settings are the
 environment variables read in ``Settings``.
 """
 
-import cProfile
 import datetime
 import io
 import os
@@ -36,17 +35,27 @@ import pstats
 import random
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 
-from kpi_refresh import MARK, chunks, env_flag, env_month, month_end, print_table, say, yes_no
-from kpi_refresh import Bench as RefreshBench
-from kpi_refresh import Settings as RefreshSettings
+from common import (
+    MARK,
+    QUIET,
+    chunks,
+    clone_employees,
+    employee_template,
+    env_flag,
+    env_int,
+    env_month,
+    month_end,
+    open_registry,
+    print_table,
+    say,
+    timed,
+    yes_no,
+)
 
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import config
 
 DB_PREFIX = "okr_bench_inc"
 BATCH = 2000  # records per ORM create() call while generating data
@@ -54,13 +63,6 @@ CODES = ("OKR_BONUS", "KPI_DEDUCTION")  # the bridge's payslip input codes
 COMPUTE_TARGET = 20.0  # seconds, 10,000 employees x 3 rules
 POST_TARGET = 60.0
 BLANK = ("", "", "", "")  # the timing cells of a row without timing
-QUIET = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-    "no_reset_password": True,
-}
 
 
 @dataclass
@@ -76,10 +78,10 @@ class Settings:
     @classmethod
     def from_env(cls):
         return cls(
-            employees=int(os.environ.get("OKR_BENCH_EMPLOYEES", "10000")),
+            employees=env_int("OKR_BENCH_EMPLOYEES", 10_000),
             month=env_month(),
-            measurements=max(1, min(28, int(os.environ.get("OKR_BENCH_MEASUREMENTS", "3")))),
-            slip_checks=int(os.environ.get("OKR_BENCH_SLIP_CHECKS", "100")),
+            measurements=max(1, min(28, env_int("OKR_BENCH_MEASUREMENTS", 3))),
+            slip_checks=env_int("OKR_BENCH_SLIP_CHECKS", 100),
             profile=env_flag("OKR_BENCH_PROFILE"),
         )
 
@@ -184,33 +186,14 @@ class IncentiveBench:
         """Run func from a cold ORM cache; seconds include flushing and committing.
         ``profile``: a title, to print a cProfile summary of the call. The queries,
         their time and this process's CPU time are kept in ``self.last``."""
-        self.env.invalidate_all()
-        thread = threading.current_thread()
-        thread.query_count, thread.query_time = 0, 0.0
-        profiler = cProfile.Profile() if profile else None
-        cpu = time.process_time()
-        start = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        result = func(*args)
-        self.env.flush_all()
-        self.cr.commit()
-        if profiler:
-            profiler.disable()
-        seconds = time.perf_counter() - start
-        self.last = {
-            "cpu": time.process_time() - cpu,
-            "queries": thread.query_count,
-            "sql": thread.query_time,
-        }
-        if profiler:
-            profile_report(profiler, profile)
-        return seconds, result
+        self.last, result = timed(self.env, func, *args, profile=bool(profile))
+        if self.last.profiler:
+            profile_report(self.last.profiler, profile)
+        return self.last.seconds, result
 
     def cells(self, seconds):
         """seconds, Python CPU seconds, SQL seconds and queries of the last timed call."""
-        last = self.last
-        return (f"{seconds:.2f}", f"{last['cpu']:.2f}", f"{last['sql']:.2f}", last["queries"])
+        return (f"{seconds:.2f}", *self.last.cells()[1:])
 
     def scalar(self, query, params=None):
         self.cr.execute(query, params or [])
@@ -281,15 +264,10 @@ class IncentiveBench:
 
     def _employees(self, env):
         """The first employee and its version through the ORM, the others as SQL copies
-        (kpi_refresh.py's generator: resource, employee and version rows), so every
+        (common.clone_employees: resource, employee and version rows), so every
         employee has one version with the contract start, the structure and a wage;
         wages then differ (3,000-6,000) so that % of wage amounts differ too."""
-        departments = env["hr.department"].create(
-            [{"name": f"{MARK} department {n:02d}"} for n in range(20)]
-        )
-        template = env["hr.employee"].create(
-            {"name": f"{MARK} employee {0:06d}", "department_id": departments[0].id}
-        )
+        departments, template = employee_template(env)
         template.version_id.write(
             {
                 "contract_date_start": self.s.contract_start,
@@ -298,8 +276,7 @@ class IncentiveBench:
             }
         )
         env.flush_all()
-        refresh = RefreshBench(env, RefreshSettings(employees=self.s.employees, month=self.s.month))
-        refresh._clone_employees(template, departments.ids)
+        clone_employees(self.cr, template, departments.ids, self.s.employees)
         self.cr.execute(
             """UPDATE hr_version v SET wage = 3000 + (v.employee_id %% 31) * 100
                FROM hr_employee e WHERE e.id = v.employee_id AND e.name LIKE %s""",
@@ -585,12 +562,8 @@ class IncentiveBench:
 
 
 def main():  # noqa: PLR0915 - one linear script: generate, measure, report
-    config.parse_config(sys.argv[1:], setup_logging=True)
-    db = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
-    assert db and db.startswith(DB_PREFIX), f"refusing to run on database {db!r}"
+    db, registry = open_registry(sys.argv[1:], DB_PREFIX)
     s = Settings.from_env()
-    threading.current_thread().dbname = db
-    registry = Registry(db)
     with registry.cursor() as cr:
         root = api.Environment(cr, SUPERUSER_ID, {})
         bench = IncentiveBench(root, s)

@@ -22,42 +22,37 @@ Every argument is an Odoo server option; the benchmark's own settings are the
 environment variables read in ``Settings``.
 """
 
-import cProfile
 import datetime
 import io
 import math
-import os
 import pstats
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
-from odoo.tools import config
+from common import (
+    MARK,
+    QUIET,
+    chunks,
+    clone,
+    clone_employees,
+    employee_template,
+    env_flag,
+    env_int,
+    env_month,
+    month_end,
+    open_registry,
+    print_table,
+    ratio,
+    say,
+    timed,
+    yes_no,
+)
 
-BATCH = 1000  # records per ORM create() call
-MARK = "okr_bench"  # prefix of every generated name / login / code
+from odoo import SUPERUSER_ID, api
+
 # Values are compared with this relative tolerance (SQL sums numerics, Python floats).
 TOLERANCE = 1e-7
-
-
-def env_month():
-    """First day of OKR_BENCH_MONTH (YYYY-MM), by default of last month."""
-    month = os.environ.get("OKR_BENCH_MONTH")
-    if month:
-        return datetime.date.fromisoformat(f"{month}-01")
-    return (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def env_flag(name):
-    """An on/off OKR_BENCH_* setting: anything but empty or 0 is on."""
-    return os.environ.get(name, "0") not in ("", "0")
-
-
-def month_end(first):
-    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 @dataclass
@@ -76,11 +71,11 @@ class Settings:
     @classmethod
     def from_env(cls):
         return cls(
-            employees=int(os.environ.get("OKR_BENCH_EMPLOYEES", "10000")),
-            rows=int(os.environ.get("OKR_BENCH_ROWS", "1000000")),
+            employees=env_int("OKR_BENCH_EMPLOYEES", 10_000),
+            rows=env_int("OKR_BENCH_ROWS", 1_000_000),
             month=env_month(),
-            gamification_runs=min(2, int(os.environ.get("OKR_BENCH_GAMIFICATION_RUNS", "2"))),
-            gamification_batch_kpis=int(os.environ.get("OKR_BENCH_GAMIFICATION_BATCH_KPIS", "1")),
+            gamification_runs=min(2, env_int("OKR_BENCH_GAMIFICATION_RUNS", 2)),
+            gamification_batch_kpis=env_int("OKR_BENCH_GAMIFICATION_BATCH_KPIS", 1),
             profile=env_flag("OKR_BENCH_PROFILE"),
             orm_employees=env_flag("OKR_BENCH_ORM_EMPLOYEES"),
             targets=env_flag("OKR_BENCH_TARGETS"),
@@ -208,15 +203,6 @@ KPIS = [
 ]
 
 
-def say(*parts):
-    print(*parts, flush=True)
-
-
-def chunks(items, size=BATCH):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class Bench:
     """The benchmark's data and measurements, on one cursor (committed phase by phase)."""
 
@@ -234,61 +220,18 @@ class Bench:
     # ------------------------------------------------------------------
     def timed(self, func, *args, profile=False):
         """Run func from a cold ORM cache; seconds include flushing and committing."""
-        self.env.invalidate_all()
-        profiler = cProfile.Profile() if profile else None
-        start = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        result = func(*args)
-        self.env.flush_all()
-        self.cr.commit()
-        if profiler:
-            profiler.disable()
-        seconds = time.perf_counter() - start
-        if profiler:
+        timing, result = timed(self.env, func, *args, profile=profile)
+        if timing.profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(timing.profiler, stream=out).sort_stats("cumulative").print_stats(25)
             say(out.getvalue())
-        return seconds, result
-
-    def columns(self, table):
-        self.cr.execute(
-            """SELECT column_name FROM information_schema.columns
-               WHERE table_schema = current_schema() AND table_name = %s AND column_name <> 'id'
-               ORDER BY ordinal_position""",
-            [table],
-        )
-        return [name for (name,) in self.cr.fetchall()]
-
-    def clone(self, table, template_id, source_sql, overrides, params):
-        """INSERT one row per row of ``source_sql`` (aliased ``g``), copying every column
-        of the ORM-made template row except ``overrides`` {column: SQL expression}.
-
-        The template carries valid values for all NOT NULL and default columns, so
-        the generated rows look like ORM-created ones at COPY-like speed."""
-        columns = self.columns(table)
-        unknown = set(overrides) - set(columns)
-        assert not unknown, f"{table} has no column {unknown}"
-        select = ", ".join(overrides.get(name, f't."{name}"') for name in columns)
-        self.cr.execute(
-            f"""INSERT INTO "{table}" ({", ".join(f'"{name}"' for name in columns)})
-                SELECT {select} FROM "{table}" t, ({source_sql}) g WHERE t.id = %(template)s""",
-            {**params, "template": template_id},
-        )
-        return self.cr.rowcount
+        return timing.seconds, result
 
     # ------------------------------------------------------------------
     # data
     # ------------------------------------------------------------------
     def generate(self):
-        quiet = {
-            "tracking_disable": True,
-            "mail_create_nolog": True,
-            "mail_create_nosubscribe": True,
-            "mail_notrack": True,
-            "no_reset_password": True,
-        }
-        env = self.env(context=dict(self.env.context, **quiet))
+        env = self.env(context=dict(self.env.context, **QUIET))
         seconds, _ = self.timed(self._create_employees, env)
         how = "batched ORM create" if self.s.orm_employees else "1 ORM create + SQL copies"
         say(f"  {len(self.employee_ids)} employees ({how}): {seconds:.1f} s")
@@ -315,14 +258,11 @@ class Bench:
         or with OKR_BENCH_ORM_EMPLOYEES=1 through batched ORM create() calls, which
         cost 20–55 ms per employee in Odoo 19 (hr.employee._create writes each new
         hr.version one by one, and create() draws an SVG avatar per employee)."""
-        departments = env["hr.department"].create(
-            [{"name": f"{MARK} department {n:02d}"} for n in range(20)]
-        )
+        departments, template = employee_template(env)
 
         def vals(n):
             return {"name": f"{MARK} employee {n:06d}", "department_id": departments[n % 20].id}
 
-        template = env["hr.employee"].create(vals(0))
         env.flush_all()
         self.cr.commit()
         if self.s.orm_employees:
@@ -332,65 +272,11 @@ class Bench:
                 self.cr.commit()  # small transactions: per-record writes bloat big ones
                 env.invalidate_all()  # keep the cache small
         else:
-            self._clone_employees(template, departments.ids)
+            clone_employees(self.cr, template, departments.ids, self.s.employees)
         self.cr.execute(
             "SELECT id FROM hr_employee WHERE name LIKE %s ORDER BY id", [f"{MARK} employee %"]
         )
         self.employee_ids = [row[0] for row in self.cr.fetchall()]
-
-    def _clone_employees(self, template, department_ids):
-        """Employees 1..N-1 as copies of the template's resource.resource, hr.employee and
-        hr.version rows (hr.employee _inherits hr.version): names, departments and the
-        links between the three rows differ, unique columns are left empty."""
-        params = {
-            "count": self.s.employees,
-            "prefix": f"{MARK} employee ",
-            "like": f"{MARK} employee %",
-            "template": template.id,
-            "template_resource": template.resource_id.id,
-            "departments": department_ids,
-        }
-        self.clone(
-            "resource_resource",
-            template.resource_id.id,
-            """SELECT %(prefix)s || lpad(n::text, 6, '0') AS name
-               FROM generate_series(1, %(count)s - 1) AS n""",
-            {"name": "g.name", "user_id": "NULL"},
-            params,
-        )
-        self.clone(
-            "hr_employee",
-            template.id,
-            """SELECT r.id AS resource_id, r.name FROM resource_resource r
-               WHERE r.name LIKE %(like)s AND r.id <> %(template_resource)s""",
-            {
-                "resource_id": "g.resource_id",
-                "name": "g.name",
-                "legal_name": "g.name",
-                "current_version_id": "NULL",
-                "work_contact_id": "NULL",
-                "user_id": "NULL",
-                "barcode": "NULL",
-                "pin": "NULL",
-                "message_main_attachment_id": "NULL",
-            },
-            params,
-        )
-        self.clone(
-            "hr_version",
-            template.current_version_id.id,
-            """SELECT e.id AS employee_id,
-                      (%(departments)s::int[])[1 + substring(e.name from '[0-9]+$')::int %% 20]
-                      AS department_id
-               FROM hr_employee e WHERE e.name LIKE %(like)s AND e.id <> %(template)s""",
-            {"employee_id": "g.employee_id", "department_id": "g.department_id"},
-            params,
-        )
-        self.cr.execute(
-            """UPDATE hr_employee e SET current_version_id = v.id FROM hr_version v
-               WHERE v.employee_id = e.id AND e.name LIKE %(like)s AND e.id <> %(template)s""",
-            params,
-        )
 
     def _create_users(self, env):
         """Gamification measures users: one user per employee through batched ORM create()
@@ -475,7 +361,8 @@ class Bench:
                            LEAST(4 + random() * 6 + emp.n * 0, {window} * 0.75)::numeric, 4
                        )::float) AS hours
             ) s"""
-        count = self.clone(
+        count = clone(
+            self.cr,
             "hr_attendance",
             template.id,
             source,
@@ -491,7 +378,7 @@ class Bench:
                 "create_date": "now() AT TIME ZONE 'UTC'",
                 "write_date": "now() AT TIME ZONE 'UTC'",
             },
-            dict(span, hours=hours),
+            params=dict(span, hours=hours),
         )
         template.unlink()
         self.counts["attendances"] = self.counts.get("attendances", 0) + count
@@ -524,7 +411,8 @@ class Bench:
                                                   'approved', 'refused'])
                                            [1 + floor(random() * 5 + emp.n * 0)::int]) AS state
             ) s"""
-        count = self.clone(
+        count = clone(
+            self.cr,
             "hr_expense",
             template.id,
             source,
@@ -547,7 +435,7 @@ class Bench:
                 "create_date": "now() AT TIME ZONE 'UTC'",
                 "write_date": "now() AT TIME ZONE 'UTC'",
             },
-            dict(span, state=state),
+            params=dict(span, state=state),
         )
         template.unlink()
         self.counts["expenses"] = self.counts.get("expenses", 0) + count
@@ -864,27 +752,6 @@ class Bench:
 # ----------------------------------------------------------------------
 # report
 # ----------------------------------------------------------------------
-def yes_no(ok):
-    return "yes" if ok else "NO"
-
-
-def ratio(numerator, denominator):
-    return numerator / denominator if denominator else float("inf")
-
-
-def print_table(rows):
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        say(
-            "  ".join(
-                str(cell).ljust(widths[i]) if i == 0 else str(cell).rjust(widths[i])
-                for i, cell in enumerate(row)
-            )
-        )
-        if index == 0:
-            say("  ".join("-" * width for width in widths))
-
-
 def setup_targets(bench):
     seconds, (parents, children) = bench.timed(bench.create_targets)
     say(
@@ -1132,11 +999,7 @@ def report(bench, r):
 
 
 def main():
-    config.parse_config(sys.argv[1:], setup_logging=True)
-    db = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
-    assert db and db.startswith(MARK), f"refusing to run on database {db!r}"
-    threading.current_thread().dbname = db
-    registry = Registry(db)
+    db, registry = open_registry(sys.argv[1:], MARK)
     with registry.cursor() as cr:
         bench = Bench(api.Environment(cr, SUPERUSER_ID, {}), Settings.from_env())
         say(f"== okr_addon KPI refresh benchmark in database '{db}'")

@@ -5,6 +5,7 @@ Retail: Lin Tao's average ticket is down three days running: the decline alert.
 Restaurant: customer satisfaction of 90% or more makes a waiter promotion-eligible.
 History: three months of attendance without overlaps, late arrivals and
 overtime included. The previous quarter is closed, its incentive run approved.
+Currency: the company pays in yuan (CNY).
 """
 
 import itertools
@@ -133,6 +134,14 @@ class TestDemoStories(TransactionCase):
         self.assertGreater(amounts["Wang Wu"], 0, "Wang Wu earned last quarter's bonus")
         self.assertLess(amounts["Zhang San"], 0, "Zhang San missed his target")
         self.assertFalse(run.line_ids.filtered(lambda line: line.state != "ok"))
+
+    def test_the_factory_pays_in_yuan(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.currency_id, self.env.ref("base.CNY"))
+        self.assertTrue(company.currency_id.active)
+        run = self.ref("incentive_run_previous_quarter")
+        self.assertEqual(run.currency_id.name, "CNY")
+        self.assertEqual(set(run.line_ids.currency_id.mapped("name")), {"CNY"})
 
     def test_store_and_restaurant_objectives_checked_in_every_week(self):
         Objective = self.env["okr.objective"]

@@ -25,6 +25,7 @@ class TestDemoPayroll(TransactionCase):
         postings = self.demo_run.posting_ids
         self.assertEqual(len(postings), len(self.demo_run.line_ids.filtered("amount")))
         self.assertEqual(set(postings.mapped("state")), {"on_payslip"})
+        self.assertEqual(set(postings.currency_id.mapped("name")), {"CNY"}, "paid in yuan")
         for line in self.demo_run.line_ids:
             slip = line.posting_ids.payslip_id
             if not line.amount:
