@@ -1,3 +1,13 @@
+"""KPI targets: what a company, department or employee aims at, and how far they got.
+
+Why over 400 lines: one model, and most of it is the measured actual and its
+roll-up through the cascade (set-based SQL: a read and one UPDATE per cascade
+level, so a refresh of thousands of targets stays a handful of queries), kept
+next to the fields it stores and the check of who may set a target's terms.
+Forecast, suggested target and decline alert are okr.forecast.alert.mixin's
+(okr_forecast_alert_mixin.py); this file only fills in its hooks.
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL

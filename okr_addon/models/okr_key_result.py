@@ -1,3 +1,13 @@
+"""Key results: the measurable results of an objective, moved by check-ins.
+
+Why over 400 lines: one model that carries the score of an objective, so next
+to its fields it holds who may change what decides the score (okr.pay.guard
+checks), the constraints on its figures, the audit trail of mid-cycle changes
+and the stale check-in reminders. Forecast, suggested target and decline alert
+are okr.forecast.alert.mixin's (okr_forecast_alert_mixin.py); this file only
+fills in its hooks and computes the forecast from the check-ins.
+"""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
