@@ -10,6 +10,7 @@ from . import (
     test_connector_security,
     test_demo_stories,
     test_forecast,
+    test_forecast_alert_mixin,
     test_i18n,
     test_incentive,
     test_incentive_deductions,

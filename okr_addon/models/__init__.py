@@ -1,4 +1,5 @@
 from . import okr_pay_guard  # noqa: I001  (first: the models below inherit it)
+from . import okr_forecast_alert_mixin  # (before kpi_target and okr_key_result)
 from . import (
     hr_attendance_bulk,
     hr_attendance_import,

@@ -1,9 +1,19 @@
+"""KPI targets: what a company, department or employee aims at, and how far they got.
+
+Why over 400 lines: one model, and most of it is the measured actual and its
+roll-up through the cascade (set-based SQL: a read and one UPDATE per cascade
+level, so a refresh of thousands of targets stays a handful of queries), kept
+next to the fields it stores and the check of who may set a target's terms.
+Forecast, suggested target and decline alert are okr.forecast.alert.mixin's
+(okr_forecast_alert_mixin.py); this file only fills in its hooks.
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import kpi as kpi_logic
-from ..logic import stats, trends
+from ..logic import stats
 from .okr_pay_guard import check_finite
 
 # What a target asks and of whom: nobody below OKR administrator sets their own.
@@ -41,7 +51,7 @@ class KpiTarget(models.Model):
 
     _name = "kpi.target"
     _description = "KPI Target"
-    _inherit = ["okr.pay.guard", "mail.thread"]
+    _inherit = ["okr.pay.guard", "mail.thread", "okr.forecast.alert.mixin"]
     _order = "date_from desc, definition_id, level, id"
     # Measured by the refresh and the forecast, never typed.
     _okr_workflow_fields = (
@@ -56,6 +66,7 @@ class KpiTarget(models.Model):
     )
     _parent_store = True
     _check_company_auto = True
+    _okr_history = "days"
 
     name = fields.Char(compute="_compute_name", store=True)
     definition_id = fields.Many2one(
@@ -106,25 +117,11 @@ class KpiTarget(models.Model):
     )
     score = fields.Float(compute="_compute_score", store=True, aggregator="avg")
     key_result_ids = fields.One2many("okr.key.result", "kpi_target_id", string="Key Results")
-    suggested_target = fields.Float(compute="_compute_suggestion")
     suggestion_note = fields.Char(
-        compute="_compute_suggestion",
         help="A personal target from the employee's history and the team's level.",
     )
     forecast_value = fields.Float(
-        string="Forecast",
-        readonly=True,
-        copy=False,
         help="The actual the period is heading for at its end (linear trend of the values so far).",
-    )
-    forecast_low = fields.Float(readonly=True, copy=False)
-    forecast_high = fields.Float(readonly=True, copy=False)
-    forecast_note = fields.Char(readonly=True, copy=False)
-    likely_to_miss = fields.Boolean(
-        readonly=True,
-        copy=False,
-        index=True,
-        help="Even the optimistic end of the forecast band misses the target.",
     )
     decline_streak_date = fields.Date(
         readonly=True,
@@ -236,31 +233,10 @@ class KpiTarget(models.Model):
             suggestion = stats.suggest_target(
                 own,
                 team,
-                target.direction == "lower_better",
+                target._okr_lower_is_better(),
                 certified=target in certified,
             )
-            if suggestion is None:
-                target.suggested_target = 0.0
-                target.suggestion_note = self.env._(
-                    "Too little history for a suggestion (%(count)s values in 90 days).",
-                    count=len(own),
-                )
-            else:
-                target.suggested_target = suggestion.value
-                target.suggestion_note = self._suggestion_note(suggestion)
-
-    @api.model
-    def _suggestion_note(self, suggestion):
-        """The reasoning of a suggestion in words: "your level 4.05; team 6.05;
-        certified → suggest 3.848"."""
-        reasons = [self.env._("your level %(level).4g", level=suggestion.level)]
-        if suggestion.team_level is not None:
-            reasons.append(self.env._("team %(team).4g", team=suggestion.team_level))
-        if suggestion.certified:
-            reasons.append(self.env._("certified"))
-        return self.env._(
-            "%(reasons)s → suggest %(value).4g", reasons="; ".join(reasons), value=suggestion.value
-        )
+            target._okr_suggest(suggestion, len(own))
 
     def _certified(self, targets):
         """Targets whose employee holds a valid skill related to the KPI."""
@@ -286,10 +262,6 @@ class KpiTarget(models.Model):
                 (t.employee_id.id, skill.id) in pairs for skill in t.definition_id.skill_ids
             )
         )
-
-    def action_use_suggestion(self):
-        for target in self.filtered("suggested_target"):
-            target.target = target.suggested_target
 
     @api.constrains("level", "employee_id", "department_id")
     def _check_subject(self):
@@ -565,29 +537,7 @@ class KpiTarget(models.Model):
             projection = stats.forecast_period_end(
                 points, target.date_from, target.date_to, aggregation
             )
-            vals = {
-                "likely_to_miss": stats.likely_to_miss(
-                    projection, target.target, lower_is_better=target.direction == "lower_better"
-                ),
-                "forecast_value": projection.value if projection else 0.0,
-                "forecast_low": projection.low if projection else 0.0,
-                "forecast_high": projection.high if projection else 0.0,
-                "forecast_note": self.env._(
-                    "Heading for %(value).4g %(unit)s by %(date)s (between %(low).4g and "
-                    "%(high).4g); target %(target).4g.",
-                    value=projection.value,
-                    unit=target.unit or "",
-                    date=target.date_to,
-                    low=projection.low,
-                    high=projection.high,
-                    target=target.target,
-                )
-                if projection
-                else self.env._(
-                    "Too little history for a forecast (values on %(count)s days, 3 needed).",
-                    count=len(points),
-                ),
-            }
+            vals = target._okr_forecast_values(projection, len(points))
             if any(target[name] != value for name, value in vals.items()):
                 target.write(vals)
         return leaves
@@ -621,27 +571,37 @@ class KpiTarget(models.Model):
             "context": {"default_target_id": self.id},
         }
 
+    # ------------------------------------------------------------------
+    # Hooks of okr.forecast.alert.mixin
+    # ------------------------------------------------------------------
+    def _okr_lower_is_better(self):
+        return self.direction == "lower_better"
+
     @api.model
-    def _cron_decline_alerts(self):
-        """Tell employee and manager once per streak when daily values got worse N days running."""
-        today = fields.Date.context_today(self)
-        targets = self.sudo().search(
-            [
-                ("level", "=", "employee"),
-                ("date_from", "<=", today),
-                ("date_to", ">=", today),
-            ]
-        )
-        if not targets:
-            return targets
+    def _okr_goal_field(self):
+        return "target"
+
+    def _okr_period_end(self):
+        return self.date_to
+
+    @api.model
+    def _okr_alert_domain(self, today):
+        """Running employee targets (a decline is told to a person)."""
+        return [("level", "=", "employee"), ("date_from", "<=", today), ("date_to", ">=", today)]
+
+    def _okr_alert_series(self):
+        """{target id: [(day, mean of the employee's values that day)]} since each
+        target's start, from one grouped query."""
+        if not self:
+            return {}
         rows = (
             self.env["kpi.measurement"]
             .sudo()
             ._read_group(
                 [
-                    ("definition_id", "in", targets.definition_id.ids),
-                    ("employee_id", "in", targets.employee_id.ids),
-                    ("date", ">=", min(targets.mapped("date_from"))),
+                    ("definition_id", "in", self.definition_id.ids),
+                    ("employee_id", "in", self.employee_id.ids),
+                    ("date", ">=", min(self.mapped("date_from"))),
                 ],
                 ["definition_id", "employee_id", "date:day"],
                 ["value:avg"],
@@ -651,42 +611,19 @@ class KpiTarget(models.Model):
         series = {}
         for definition, employee, day, value in rows:
             series.setdefault((definition.id, employee.id), []).append((day, value))
-        alerted = self.browse()
-        for target in targets:
-            points = [
+        return {
+            target.id: [
                 (day, value)
                 for day, value in series.get((target.definition_id.id, target.employee_id.id), [])
                 if day >= target.date_from
             ]
-            days = [day for day, _value in points]
-            start = trends.alert_due(
-                [value for _day, value in points],
-                target.company_id.okr_decline_periods or 3,
-                higher_is_better=target.direction == "higher_better",
-                alerted_start=days.index(target.decline_streak_date)
-                if target.decline_streak_date in days
-                else None,
-            )
-            if start is None:
-                continue
-            target.decline_streak_date = days[start]
-            partners = (
-                target.employee_id.user_id | target.employee_id.parent_id.user_id
-            ).partner_id
-            # Worded in the employee's language: the frontline reader of the alert.
-            lang = target.employee_id.user_id.lang or self.env.lang
-            target.message_post(
-                body=self.with_context(lang=lang).env._(
-                    "%(kpi)s of %(employee)s got worse %(steps)s days in a row (last: %(value).4g "
-                    "%(unit)s). Is something wrong?",
-                    kpi=target.definition_id.with_context(lang=lang).name,
-                    employee=target.employee_id.name,
-                    steps=len(points) - 1 - start,
-                    value=points[-1][1],
-                    unit=target.unit or "",
-                ),
-                partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-            alerted |= target
-        return alerted
+            for target in self
+        }
+
+    @api.model
+    def _okr_alert_streak_field(self):
+        return "decline_streak_date"
+
+    def _okr_alert_subject(self, points):
+        """The KPI's name and the last day's value."""
+        return self.definition_id.name, points[-1][1]

@@ -1,3 +1,13 @@
+"""Key results: the measurable results of an objective, moved by check-ins.
+
+Why over 400 lines: one model that carries the score of an objective, so next
+to its fields it holds who may change what decides the score (okr.pay.guard
+checks), the constraints on its figures, the audit trail of mid-cycle changes
+and the stale check-in reminders. Forecast, suggested target and decline alert
+are okr.forecast.alert.mixin's (okr_forecast_alert_mixin.py); this file only
+fills in its hooks and computes the forecast from the check-ins.
+"""
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -6,7 +16,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..logic import progress as okr_progress
-from ..logic import stats, trends
+from ..logic import stats
 from .okr_pay_guard import check_finite, is_trusted
 
 # Figures whose change on a running objective must leave an audit trail.
@@ -29,10 +39,16 @@ class OkrKeyResult(models.Model):
 
     _name = "okr.key.result"
     _description = "OKR Key Result"
-    _inherit = ["okr.pay.guard", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "okr.pay.guard",
+        "mail.thread",
+        "mail.activity.mixin",
+        "okr.forecast.alert.mixin",
+    ]
     _order = "objective_id, sequence, id"
     _okr_workflow_fields = ("decline_streak_checkin_id", "reminder_date")
     _check_company_auto = True
+    _okr_history = "checkins"
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -113,14 +129,13 @@ class OkrKeyResult(models.Model):
         copy=False,
         help="When the owner was last reminded of a missing check-in.",
     )
-    suggested_target = fields.Float(compute="_compute_suggestion")
     suggestion_note = fields.Char(
-        compute="_compute_suggestion",
         help="A target from the owner's check-ins on the same key result in past cycles "
         "and the team's.",
     )
+    # The mixin's forecast fields, computed from the check-ins here (a KPI target's
+    # are written by its daily forecast).
     forecast_value = fields.Float(
-        string="Forecast",
         compute="_compute_forecast",
         store=True,
         help="Where the check-ins so far lead by the end of the cycle (linear trend).",
@@ -128,12 +143,7 @@ class OkrKeyResult(models.Model):
     forecast_low = fields.Float(compute="_compute_forecast", store=True)
     forecast_high = fields.Float(compute="_compute_forecast", store=True)
     forecast_note = fields.Char(compute="_compute_forecast", store=True)
-    likely_to_miss = fields.Boolean(
-        compute="_compute_forecast",
-        store=True,
-        index=True,
-        help="Even the optimistic end of the forecast band misses the target.",
-    )
+    likely_to_miss = fields.Boolean(compute="_compute_forecast", store=True)
 
     @api.depends(
         "checkin_ids.value",
@@ -243,42 +253,13 @@ class OkrKeyResult(models.Model):
                     }
                 )
                 continue
-            projection = result._forecast(series.get(result.id))
-            result.likely_to_miss = stats.likely_to_miss(
-                projection, result.target_value, lower_is_better=result.direction == "decrease"
+            points = series.get(result.id, [])
+            vals = result._okr_forecast_values(
+                result._forecast(points), len({day for day, _value in points})
             )
-            if projection is None:
-                result.update(
-                    {
-                        "forecast_value": 0.0,
-                        "forecast_low": 0.0,
-                        "forecast_high": 0.0,
-                        "forecast_note": result.kind != "milestone"
-                        and self.env._(
-                            "Too little history for a forecast (check-ins on %(count)s days, "
-                            "3 needed).",
-                            count=len({day for day, _value in series.get(result.id, [])}),
-                        ),
-                    }
-                )
-                continue
-            result.update(
-                {
-                    "forecast_value": projection.value,
-                    "forecast_low": projection.low,
-                    "forecast_high": projection.high,
-                    "forecast_note": self.env._(
-                        "Heading for %(value).4g %(unit)s by %(date)s (between %(low).4g and "
-                        "%(high).4g); target %(target).4g.",
-                        value=projection.value,
-                        unit=result.unit or "",
-                        date=result.cycle_id.date_end,
-                        low=projection.low,
-                        high=projection.high,
-                        target=result.target_value,
-                    ),
-                }
-            )
+            if result.kind == "milestone":
+                vals["forecast_note"] = False  # done or not: nothing to forecast
+            result.update(vals)
 
     @api.depends("name", "employee_id", "cycle_id", "direction", "kind", "kpi_target_id")
     def _compute_suggestion(self):
@@ -329,23 +310,9 @@ class OkrKeyResult(models.Model):
             suggestion = stats.suggest_target(
                 own.mapped("value"),
                 team.mapped("value"),
-                result.direction == "decrease",
+                result._okr_lower_is_better(),
             )
-            if suggestion is None:
-                result.suggested_target = 0.0
-                result.suggestion_note = self.env._(
-                    "Too little history for a suggestion (%(count)s check-ins on “%(name)s” "
-                    "in past cycles, 3 needed).",
-                    count=len(own),
-                    name=result.name,
-                )
-            else:
-                result.suggested_target = suggestion.value
-                result.suggestion_note = self.env["kpi.target"]._suggestion_note(suggestion)
-
-    def action_use_suggestion(self):
-        for result in self.filtered("suggested_target"):
-            result.target_value = result.suggested_target
+            result._okr_suggest(suggestion, len(own))
 
     def _forecast(self, checkins):
         """Projection of the current value to the cycle end from ``checkins`` ((date,
@@ -653,45 +620,40 @@ class OkrKeyResult(models.Model):
             },
         }
 
+    # ------------------------------------------------------------------
+    # Hooks of okr.forecast.alert.mixin
+    # ------------------------------------------------------------------
+    def _okr_lower_is_better(self):
+        return self.direction == "decrease"
+
     @api.model
-    def _cron_decline_alerts(self):
-        """Tell owner and manager once per streak when check-ins got worse N times running."""
-        results = self.sudo().search([("state", "=", "running")])
+    def _okr_goal_field(self):
+        return "target_value"
+
+    def _okr_period_end(self):
+        return self.cycle_id.date_end
+
+    @api.model
+    def _okr_alert_domain(self, today):
+        """Running key results (of running objectives)."""
+        return [("state", "=", "running")]
+
+    def _okr_alert_series(self):
+        """{key result id: [(check-in, value)] by date}, in one search for all."""
         checkins = (
             self.env["okr.checkin"]
             .sudo()
-            .search([("key_result_id", "in", results.ids)], order="key_result_id, date, id")
+            .search([("key_result_id", "in", self.ids)], order="key_result_id, date, id")
         )
-        alerted = self.browse()
-        for result, series in checkins.grouped("key_result_id").items():
-            start = trends.alert_due(
-                series.mapped("value"),
-                result.company_id.okr_decline_periods or 3,
-                higher_is_better=result.direction == "increase",
-                alerted_start=series.ids.index(result.decline_streak_checkin_id.id)
-                if result.decline_streak_checkin_id in series
-                else None,
-            )
-            if start is None:
-                continue
-            result.decline_streak_checkin_id = series[start]
-            result._notify_decline(len(series) - 1 - start)
-            alerted |= result
-        return alerted
+        return {
+            result.id: [(checkin, checkin.value) for checkin in series]
+            for result, series in checkins.grouped("key_result_id").items()
+        }
 
-    def _notify_decline(self, steps):
-        partners = (self.employee_id.user_id | self.employee_id.parent_id.user_id).partner_id
-        # Worded in the employee's language: the frontline reader of the alert.
-        lang = self.employee_id.user_id.lang or self.env.lang
-        self.message_post(
-            body=self.with_context(lang=lang).env._(
-                "“%(name)s” got worse %(steps)s check-ins in a row (now %(value)g %(unit)s). "
-                "Is something wrong?",
-                name=self.name,
-                steps=steps,
-                value=self.current_value,
-                unit=self.unit or "",
-            ),
-            partner_ids=partners.ids,
-            subtype_xmlid="mail.mt_comment",
-        )
+    @api.model
+    def _okr_alert_streak_field(self):
+        return "decline_streak_checkin_id"
+
+    def _okr_alert_subject(self, points):
+        """The key result's name and its current value."""
+        return self.name, self.current_value
