@@ -41,7 +41,7 @@ class TestForecastAlertMixin(KpiCase):
 
     def test_both_models_use_the_mixin(self):
         for model in ("kpi.target", "okr.key.result"):
-            self.assertIn(MIXIN, self.env[model]._inherit)
+            self.assertIn(model, self.env[MIXIN]._inherit_children)
             self.assertEqual(
                 self.env[model]._fields["likely_to_miss"].help,
                 "Even the optimistic end of the forecast band misses the target.",
