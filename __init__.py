@@ -1,1 +1,1 @@
-from .okr_addon import controllers, models, wizards
+from .okr_addon import controllers, models, report, wizards

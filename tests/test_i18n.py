@@ -58,6 +58,13 @@ class TestTranslations(TranslationChecks, HttpCase):
             )
         self.assertEqual(str(caught.exception), "关键结果“Scrap”：权重不能为负数（-1.0）。")
 
+    def test_setting_range_message_in_chinese(self):
+        cap = self.env.company.okr_progress_cap
+        with self.assertRaises(ValidationError) as caught:
+            self.env_zh.company.okr_progress_cap = 0.8
+        self.assertEqual(str(caught.exception), "OKR 进度上限至少为 1.0（100%）。")
+        self.assertEqual(self.env.company.okr_progress_cap, cap, "the refused value is gone")
+
     def test_portal_page_in_chinese(self):
         user = new_test_user(
             self.env,

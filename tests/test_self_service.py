@@ -214,7 +214,9 @@ class TestSelfService(HttpCase):
         self.browser_js(
             "/my/okr",
             code,
-            ready="odoo.loader.modules.has('@okr_addon/js/okr_portal_checkin')",
+            # The frontend marks the body once its interactions have started.
+            ready="odoo.loader.modules.has('@okr_addon/js/okr_portal_checkin')"
+            " && document.body.getAttribute('is-ready') === 'true'",
             login="okr_portal_a",
         )
         self.env.invalidate_all()

@@ -15,6 +15,9 @@ class OkrKiosk(http.Controller):
     The address carries the company's secret kiosk token. The kiosk never
     lists employees; an identified employee sees only their own goals, for
     two minutes or until they tap "Done".
+
+    ``website=True`` makes the pages frontend pages for ``http_routing``
+    (through ``portal``), as on /my/okr; the website module is not needed.
     """
 
     def _company(self, token):

@@ -12,6 +12,11 @@ class OkrPortal(CustomerPortal):
 
     Works for internal users and for portal users linked to an employee
     (frontline staff without an Odoo licence); each sees only their own.
+
+    ``website=True`` marks the pages as frontend pages for ``http_routing``
+    (which ``portal`` depends on): language from the URL or the visitor, as on
+    core's own /my pages. It does not need the website module; with it
+    installed, the pages also follow the website's languages.
     """
 
     def _prepare_home_portal_values(self, counters):

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_list
 
 from ..logic.incentive import split_by_code
 from .okr_pay_guard import trusted
@@ -212,8 +213,8 @@ class OkrIncentiveLine(models.Model):
                 body=self.env._(
                     "%(user)s withdrew the incentive of %(employees)s (%(rule)s): %(reason)s",
                     user=self.env.user.name,
-                    employees=", ".join(lines.employee_id.mapped("name")),
-                    rule=", ".join(lines.rule_id.mapped("name")),
+                    employees=format_list(self.env, lines.employee_id.mapped("name")),
+                    rule=format_list(self.env, lines.rule_id.mapped("name")),
                     reason=reason,
                 )
             )

@@ -4,7 +4,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 from ...connectors import export as connector_export
 from ...connectors.payroll import PayrollSink
@@ -408,7 +408,7 @@ class OkrIncentiveRun(models.Model):
             raise UserError(
                 self.env._(
                     "%(runs)s is being posted by someone else right now. Try again in a moment.",
-                    runs=", ".join(self.mapped("name")),
+                    runs=format_list(self.env, self.mapped("name")),
                 )
             ) from None
         self.invalidate_recordset(["state"])

@@ -1,7 +1,22 @@
 import uuid
 
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import mute_logger
+
+# Settings whose range the table constraints below check.
+OKR_RANGED_SETTINGS = frozenset(
+    {
+        "okr_progress_cap",
+        "kpi_score_cap",
+        "okr_decline_periods",
+        "okr_stale_days",
+        "okr_certificate_warning_days",
+        "okr_profile_attendance_days",
+    }
+)
 
 
 class ResCompany(models.Model):
@@ -97,58 +112,46 @@ class ResCompany(models.Model):
         string="Kiosk Paused Until", groups="base.group_system", copy=False
     )
 
-    @api.constrains(
-        "okr_progress_cap",
-        "okr_stale_days",
-        "kpi_score_cap",
-        "okr_decline_periods",
-        "okr_certificate_warning_days",
-        "okr_profile_attendance_days",
+    # Ranges of the settings, checked by the database itself.
+    _okr_progress_cap_min = models.Constraint(
+        "CHECK(okr_progress_cap >= 1.0)",
+        "The OKR progress cap must be at least 1.0 (100%).",
     )
-    def _check_okr_settings(self):
-        for company in self:
-            if company.okr_progress_cap < 1.0:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the OKR progress cap must be at least 1.0 (100%%).",
-                        company=company.name,
-                    )
-                )
-            if company.kpi_score_cap < 1.0:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the KPI score cap must be at least 1.0.",
-                        company=company.name,
-                    )
-                )
-            if company.okr_decline_periods < 2:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: a decline alert needs at least 2 periods in a row.",
-                        company=company.name,
-                    )
-                )
-            if company.okr_stale_days < 1:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: stale check-in days must be at least 1.",
-                        company=company.name,
-                    )
-                )
-            if company.okr_certificate_warning_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the certification expiry warning cannot be negative.",
-                        company=company.name,
-                    )
-                )
-            if company.okr_profile_attendance_days < 7:
-                raise ValidationError(
-                    self.env._(
-                        "%(company)s: the profile's attendance window must be at least 7 days.",
-                        company=company.name,
-                    )
-                )
+    _kpi_score_cap_min = models.Constraint(
+        "CHECK(kpi_score_cap >= 1.0)", "The KPI score cap must be at least 1.0."
+    )
+    _okr_decline_periods_min = models.Constraint(
+        "CHECK(okr_decline_periods >= 2)", "A decline alert needs at least 2 periods in a row."
+    )
+    _okr_stale_days_min = models.Constraint(
+        "CHECK(okr_stale_days >= 1)", "Stale check-in days must be at least 1."
+    )
+    _okr_certificate_warning_days_min = models.Constraint(
+        "CHECK(okr_certificate_warning_days >= 0)",
+        "The certification expiry warning cannot be negative.",
+    )
+    _okr_profile_attendance_days_min = models.Constraint(
+        "CHECK(okr_profile_attendance_days >= 7)",
+        "The profile's attendance window must be at least 7 days.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not OKR_RANGED_SETTINGS.isdisjoint(vals):
+            self._okr_check_setting_ranges()
+        return result
+
+    def _okr_check_setting_ranges(self):
+        """Have the database check the settings' ranges now, so that code setting a
+        value out of range gets the constraint's message at once, as a ValidationError,
+        rather than a failed flush later on (RPC calls get it either way)."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.flush_model(OKR_RANGED_SETTINGS)
+        except psycopg2.errors.CheckViolation as error:
+            # The rolled-back values must not stay in the cache.
+            self.invalidate_model()
+            raise ValidationError(self._sql_error_to_message(error)) from error
 
     def action_okr_reset_kiosk_token(self):
         """Invalidate the current kiosk address (e.g. after a tablet was lost)."""

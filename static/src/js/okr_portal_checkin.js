@@ -1,5 +1,3 @@
-/** @odoo-module */
-
 /**
  * Phone check-in on /my/okr without reloading the page.
  *
@@ -9,9 +7,11 @@
  * action and the page is redirected, as before.
  */
 
+import { Interaction } from "@web/public/interaction";
+import { registry } from "@web/core/registry";
 import { _t } from "@web/core/l10n/translation";
 
-const OK_CLASSES = ["bg-success", "bg-warning", "bg-primary"];
+const PROGRESS_CLASSES = ["bg-success", "bg-warning", "bg-primary"];
 
 function progressClass(percent) {
     if (percent >= 100) {
@@ -20,79 +20,87 @@ function progressClass(percent) {
     return percent < 50 ? "bg-warning" : "bg-primary";
 }
 
-function showStatus(card, text, isError) {
-    let status = card.querySelector(".o_okr_card_status");
-    if (!status) {
-        status = document.createElement("div");
-        status.setAttribute("role", "status");
-        card.querySelector("form").before(status);
-    }
-    status.className = `o_okr_card_status alert py-1 my-1 small ${
-        isError ? "alert-danger" : "alert-success"
-    }`;
-    status.textContent = text;
-}
+export class OkrPortalCheckin extends Interaction {
+    static selector = "form[data-okr-fetch]";
+    dynamicContent = {
+        _root: { "t-on-submit.prevent": this.locked(this.checkIn) },
+        "button[type=submit]": { "t-att-disabled": () => this.saving },
+    };
 
-function showFigures(card, data) {
-    const current = card.querySelector(".o_okr_current");
-    if (current) {
-        current.textContent = data.current_value;
+    setup() {
+        this.saving = false;
+        // The key result's card holds the figures the answer updates.
+        this.card = this.el.closest(".o_okr_kr") || this.el.parentElement;
     }
-    const outer = card.querySelector(".o_okr_progress");
-    if (outer) {
-        outer.setAttribute("aria-valuenow", data.progress);
-        const bar = outer.querySelector(".progress-bar");
-        bar.classList.remove(...OK_CLASSES);
-        bar.classList.add(progressClass(data.progress));
-        bar.style.width = `${Math.min(data.progress, 100)}%`;
-        bar.textContent = `${data.progress}%`;
-    }
-}
 
-async function checkIn(form) {
-    const card = form.closest(".o_okr_kr") || form.parentElement;
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    let response;
-    try {
-        response = await fetch(form.dataset.okrFetch, {
-            method: "POST",
-            body: new FormData(form),
-            headers: { Accept: "application/json" },
-        });
-    } catch {
-        // Offline or dropped: whether it was saved is unknown, so do not post again.
-        showStatus(card, _t("No connection: the check-in may not be saved."), true);
-        button.disabled = false;
-        return;
+    async checkIn() {
+        this.saving = true;
+        this.updateContent();
+        let response;
+        try {
+            response = await this.waitFor(
+                fetch(this.el.dataset.okrFetch, {
+                    method: "POST",
+                    body: new FormData(this.el),
+                    headers: { Accept: "application/json" },
+                })
+            );
+        } catch {
+            // Offline or dropped: whether it was saved is unknown, so do not post again.
+            this.saving = false;
+            this.showStatus(_t("No connection: the check-in may not be saved."), true);
+            return;
+        }
+        const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
+        if (!isJson) {
+            // Expired session (400), not found (404)...: nothing was saved; let the
+            // plain form post show Odoo's own page for it.
+            this.el.submit();
+            return;
+        }
+        const data = await this.waitFor(response.json());
+        this.saving = false;
+        if (!data.ok) {
+            this.showStatus(data.error, true);
+            return;
+        }
+        this.showFigures(data);
+        this.showStatus(data.message, false);
+        for (const name of ["value", "note"]) {
+            if (this.el.elements[name]) {
+                this.el.elements[name].value = "";
+            }
+        }
     }
-    const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
-    if (!isJson) {
-        // Expired session (400), not found (404)...: nothing was saved; let the
-        // plain form post show Odoo's own page for it.
-        form.submit();
-        return;
+
+    showStatus(text, isError) {
+        let status = this.card.querySelector(".o_okr_card_status");
+        if (!status) {
+            status = document.createElement("div");
+            status.setAttribute("role", "status");
+            this.el.before(status);
+        }
+        status.className = `o_okr_card_status alert py-1 my-1 small ${
+            isError ? "alert-danger" : "alert-success"
+        }`;
+        status.textContent = text;
     }
-    const data = await response.json();
-    button.disabled = false;
-    if (!data.ok) {
-        showStatus(card, data.error, true);
-        return;
-    }
-    showFigures(card, data);
-    showStatus(card, data.message, false);
-    for (const name of ["value", "note"]) {
-        if (form.elements[name]) {
-            form.elements[name].value = "";
+
+    showFigures(data) {
+        const current = this.card.querySelector(".o_okr_current");
+        if (current) {
+            current.textContent = data.current_value;
+        }
+        const outer = this.card.querySelector(".o_okr_progress");
+        if (outer) {
+            outer.setAttribute("aria-valuenow", data.progress);
+            const bar = outer.querySelector(".progress-bar");
+            bar.classList.remove(...PROGRESS_CLASSES);
+            bar.classList.add(progressClass(data.progress));
+            bar.style.width = `${Math.min(data.progress, 100)}%`;
+            bar.textContent = `${data.progress}%`;
         }
     }
 }
 
-document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.dataset.okrFetch || !window.fetch) {
-        return;
-    }
-    event.preventDefault();
-    checkIn(form);
-});
+registry.category("public.interactions").add("okr_addon.portal_checkin", OkrPortalCheckin);
