@@ -1,4 +1,5 @@
 from . import okr_pay_guard  # noqa: I001  (first: the models below inherit it)
+from . import okr_employee_matcher  # (before okr_connector, which inherits it)
 from . import (
     hr_attendance,
     hr_department,
@@ -12,6 +13,9 @@ from . import (
     okr_checkin,
     okr_connector,
     okr_connector_binding,
+    okr_connector_read,
+    okr_connector_remote,
+    okr_connector_run,
     okr_cycle,
     okr_cycle_demo,
     okr_incentive_line,
