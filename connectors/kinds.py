@@ -87,6 +87,10 @@ class ConnectorKind:
     wall_clock_fields: tuple[str, ...] = ()
     # API kinds whose endpoint URL is a base URL: the path read under it.
     path_under_base: str | None = None
+    # Incentive postings are sent through it (to its push path).
+    pushes: bool = False
+    # Its rows are single punches that become attendances by pairing (pairing policy).
+    pairs_punches: bool = False
     # Query parameters of the one call that tests the connection.
     probe_params: Mapping[str, object] = dataclasses.field(
         default_factory=lambda: types.MappingProxyType({})
@@ -188,6 +192,7 @@ KINDS = {
             row_schema=lambda field_map: PunchSchema(field_map=field_map),
             to_items=_punch_pairs,
             wall_clock_fields=("check_in", "check_out"),
+            pairs_punches=True,
         ),
         ConnectorKind(
             code="attendance_rest",
@@ -210,6 +215,7 @@ KINDS = {
             reads=API,
             mapping_fields=("employee_code", "base_wage", "currency", "period", "gross", "net"),
             path_under_base="wages",
+            pushes=True,
         ),
         ConnectorKind(
             code="kpi_csv",

@@ -55,7 +55,15 @@ class OkrConnector(models.Model):
         default="attendance_csv",
         tracking=True,
     )
-    is_file = fields.Boolean(compute="_compute_is_file")
+    # What the kind does (see connectors.kinds), for the form to show its settings only.
+    is_file = fields.Boolean(compute="_compute_kind_traits")
+    kind_runs = fields.Boolean(compute="_compute_kind_traits", string="Runs from its API")
+    kind_pushes = fields.Boolean(compute="_compute_kind_traits", string="Pushes Incentives")
+    kind_matches_employees = fields.Boolean(
+        compute="_compute_kind_traits", string="Matches Employees"
+    )
+    kind_local_times = fields.Boolean(compute="_compute_kind_traits", string="Reads Local Times")
+    kind_pairs_punches = fields.Boolean(compute="_compute_kind_traits", string="Pairs Punches")
     # --- remote -------------------------------------------------------------
     endpoint_url = fields.Char(
         string="Endpoint URL",
@@ -170,9 +178,15 @@ class OkrConnector(models.Model):
         return company.resource_calendar_id.tz or company.partner_id.tz or self.env.user.tz or "UTC"
 
     @api.depends("kind")
-    def _compute_is_file(self):
+    def _compute_kind_traits(self):
         for connector in self:
-            connector.is_file = connector.kind in kinds.FILE_KINDS
+            spec = kinds.KINDS.get(connector.kind)
+            connector.is_file = bool(spec and spec.reads_file)
+            connector.kind_runs = bool(spec and spec.runs_on_schedule)
+            connector.kind_pushes = bool(spec and spec.pushes)
+            connector.kind_matches_employees = bool(spec and spec.imports)
+            connector.kind_local_times = bool(spec and spec.wall_clock_fields)
+            connector.kind_pairs_punches = bool(spec and spec.pairs_punches)
 
     @api.depends("kind")
     def _compute_mapping_help(self):

@@ -49,6 +49,8 @@ def test_every_kind_has_what_the_model_needs(code):
     else:
         assert spec.reads_api and spec.path_under_base == "wages"
         assert not spec.runs_on_schedule and not spec.probe_params
+    assert spec.pushes == (code == "payroll_rest")
+    assert spec.pairs_punches == (code == "attendance_csv")
 
 
 def test_unknown_kind_fails_clearly():
