@@ -18,7 +18,7 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ...connectors import kinds
 from ...connectors.errors import ConnectorError
@@ -194,26 +194,6 @@ class OkrConnector(models.Model):
             spec = kinds.KINDS.get(connector.kind)
             names = spec.mapping_fields if spec else ()
             connector.mapping_help = self.env._("Fields: %s", ", ".join(names))
-
-    @api.depends_context("uid")
-    def _compute_can_allow_local_network(self):
-        allowed = self._may_allow_local_network()
-        for connector in self:
-            connector.can_allow_local_network = allowed
-
-    def _may_allow_local_network(self):
-        return self.env.su or self.env.user.has_group("base.group_system")
-
-    def _check_local_network_change(self):
-        """Refuse a change of Allow local network address by anyone but a Settings
-        administrator: it opens the server's own network to what the URL points to."""
-        if not self._may_allow_local_network():
-            raise AccessError(
-                self.env._(
-                    "Only a Settings administrator can allow a connector to call local "
-                    "network addresses."
-                )
-            )
 
     def _compute_log_count(self):
         counts = dict(

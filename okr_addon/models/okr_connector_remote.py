@@ -1,10 +1,11 @@
-"""okr.connector, the remote side: whether its endpoint may be called, how it
-authenticates, and which secrets never leave it (they are redacted from
-everything stored of a remote answer)."""
+"""okr.connector, the remote side: whether its endpoint may be called (and who
+may let it call the local network), how it authenticates, and which secrets
+never leave it (they are redacted from everything stored of a remote answer)."""
 
 import base64
 
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import AccessError
 
 from ...connectors import network
 from ...connectors.errors import ConnectorError
@@ -17,6 +18,26 @@ from .okr_connector import SECRET_FIELDS
 
 class OkrConnector(models.Model):
     _inherit = "okr.connector"
+
+    @api.depends_context("uid")
+    def _compute_can_allow_local_network(self):
+        allowed = self._may_allow_local_network()
+        for connector in self:
+            connector.can_allow_local_network = allowed
+
+    def _may_allow_local_network(self):
+        return self.env.su or self.env.user.has_group("base.group_system")
+
+    def _check_local_network_change(self):
+        """Refuse a change of Allow local network address by anyone but a Settings
+        administrator: it opens the server's own network to what the URL points to."""
+        if not self._may_allow_local_network():
+            raise AccessError(
+                self.env._(
+                    "Only a Settings administrator can allow a connector to call local "
+                    "network addresses."
+                )
+            )
 
     def _endpoint_problem(self):
         """Why the endpoint URL cannot be used, or "" when it can."""
