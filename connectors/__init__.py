@@ -20,6 +20,8 @@ module                      what it does
                             idempotent (``Idempotency-Key: <ledger_key>``)
 ``export``                  incentive lines -> CSV (UTF-8 BOM) and XLSX
 ``kpi``                     KPI values from CSV or REST -> measurement dicts
+``kinds``                   the kinds of connector: per kind, file or API,
+                            parser or source, mapping fields, target model
 ``testing.FakeRemote``      scripted local HTTP server for tests and demos
 ==========================  ===================================================
 

@@ -500,6 +500,7 @@ class TestAccessMatrix(KpiCase):
             # abstract models
             "okr.demo.history",
             "okr.pay.guard",
+            "okr.employee.matcher",
             "okr.self.service",
             "okr.forecast.alert.mixin",  # its fields live on KPI targets and key results
         }

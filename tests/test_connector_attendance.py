@@ -5,7 +5,7 @@ from odoo import sql_db
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..okr_addon.models.okr_connector import RUN_LOCK
+from ..okr_addon.models.okr_connector_run import RUN_LOCK
 from .common import ConnectorCase
 
 DT = datetime.datetime

@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..okr_addon.logic import sync
-from ..okr_addon.models import okr_connector
+from ..okr_addon.models import okr_connector_run
 from ..okr_addon.models.hr_attendance_bulk import PRECHECKED, _BulkCreation
 from .common import ConnectorCase
 
@@ -191,7 +191,7 @@ class TestAttendanceBulkImport(ConnectorCase):
             return core_update(records, attendance_domain)
 
         with (
-            patch.object(okr_connector, "BATCH_SIZE", 2 * len(days)),
+            patch.object(okr_connector_run, "BATCH_SIZE", 2 * len(days)),
             patch.object(CoreAttendance, "_update_overtime", spy),
         ):
             log = self._upload(data)
@@ -227,7 +227,7 @@ class TestAttendanceBulkImport(ConnectorCase):
                 ((day, badge) for day in range(7) for badge in badges), start=2
             )
         ]
-        with patch.object(okr_connector, "BATCH_SIZE", 14):
+        with patch.object(okr_connector_run, "BATCH_SIZE", 14):
             batches = self.terminal._batches(entries)
         self.assertEqual(
             [[(e.item["employee_code"], e.item["day"]) for e in batch] for batch in batches],

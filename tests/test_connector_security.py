@@ -46,6 +46,34 @@ class TestConnectorSettings(ConnectorCase):
         for hidden in ('name="password"', 'name="token"', 'name="api_key"', "action_run"):
             self.assertNotIn(hidden, manager_form)
 
+    def test_form_shows_the_settings_of_the_connector_kind(self):
+        """Each kind shows what it uses: a terminal file its time zone and pairing, an
+        attendance API its schedule, the payroll API its incentives path."""
+        rest = self._connector(
+            name="Clock API", kind="attendance_rest", endpoint_url="https://clock.example.com/api"
+        )
+        traits = (
+            "is_file",
+            "kind_runs",
+            "kind_pushes",
+            "kind_matches_employees",
+            "kind_local_times",
+            "kind_pairs_punches",
+        )
+        self.assertEqual(
+            [
+                [connector[name] for name in traits]
+                for connector in (self.terminal, rest, self.payroll)
+            ],
+            [
+                [True, False, False, True, True, True],
+                [False, True, False, True, True, False],
+                [False, False, True, False, False, False],
+            ],
+        )
+        arch = self.env["okr.connector"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("payroll_rest", arch, "the form asks the kind's traits, not its code")
+
     def assertRefused(self, record, vals, message):
         with self.assertRaises(ValidationError) as caught:
             record.write(vals)

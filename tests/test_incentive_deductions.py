@@ -2,6 +2,7 @@
 share of the period's wage (20% by default) and leave at least the minimum wage;
 a deduction beyond is cut, and its line says by how much and why."""
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .test_incentive import IncentiveCase
@@ -64,3 +65,9 @@ class TestLawfulDeductions(IncentiveCase):
         run.action_compute()
         line = self._line(run, self.emp_worker)
         self.assertEqual((line.amount, line.deduction_cut), (0.0, 250.0))
+
+    def test_the_deduction_settings_have_a_range(self):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100%"):
+            self.env.company.okr_deduction_cap = 120
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.env.company.okr_minimum_wage = -1

@@ -1,5 +1,6 @@
 from . import okr_pay_guard  # noqa: I001  (first: the models below inherit it)
 from . import okr_forecast_alert_mixin  # (before kpi_target and okr_key_result)
+from . import okr_employee_matcher  # (before okr_connector, which inherits it)
 from . import (
     hr_attendance_bulk,
     hr_attendance_import,
@@ -16,6 +17,9 @@ from . import (
     okr_checkin,
     okr_connector,
     okr_connector_binding,
+    okr_connector_read,
+    okr_connector_remote,
+    okr_connector_run,
     okr_cycle,
     okr_demo_history,
     okr_incentive_line,

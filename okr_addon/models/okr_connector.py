@@ -2,81 +2,36 @@
 wages) comes from, and the runs that bring it into Odoo.
 
 The reading and checking of files and APIs is done by the pure-Python
-adapters of :mod:`connectors`; this model holds their settings and
-credentials, turns their rows into :class:`~okr_addon.logic.sync.Entry`
-objects and hands them, a batch at a time, to the target model
-(``hr.attendance`` or ``kpi.measurement``, method ``_okr_connector_import``),
-which writes what it can and reports each row it could not write. Every run
-leaves an ``okr.sync.log``.
+adapters of :mod:`connectors`; what differs between kinds of connector (file
+or API, parser, mapping fields, target model) is described once per kind in
+:mod:`connectors.kinds`. This model holds the settings, credentials,
+constraints and buttons; the other parts of ``okr.connector`` live beside it:
+
+* ``okr_connector_read.py``: a file, the API or failed log rows -> entries;
+* ``okr_connector_run.py``: a run: lock, batches into the target model
+  (``_okr_connector_import``), sync log, schedule;
+* ``okr_connector_remote.py``: endpoint checks, authentication, secrets;
+* ``okr_employee_matcher.py``: employees found by the code in a row.
 """
 
-import base64
-import collections
 import datetime
-import logging
-import zlib
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from ...connectors import kpi as kpi_source
-from ...connectors import network
-from ...connectors.attendance import RestAttendanceSource, pair_punches, parse_zkteco_csv, zkteco
-from ...connectors.attendance.schema import AttendanceRecordSchema, PunchSchema
-from ...connectors.csvfile import resolve_columns
-from ...connectors.errors import ConnectorError, PayloadError
-from ...connectors.http import ApiClient
-from ...connectors.loading import LoadResult, load_rows
-from ...connectors.pagination import extract_items
-from ...connectors.redact import redact, sanitize_url
+from ...connectors import kinds
+from ...connectors.errors import ConnectorError
+from ...connectors.redact import sanitize_url
 from ..logic import sync
 
-_logger = logging.getLogger(__name__)
-
-FILE_KINDS = ("attendance_csv", "kpi_csv")
-REST_KINDS = ("attendance_rest", "kpi_rest", "payroll_rest")
-# Kinds whose runs import data (payroll pushes are driven by the incentive engine).
-IMPORT_KINDS = ("attendance_csv", "attendance_rest", "kpi_csv", "kpi_rest")
-TARGET_MODELS = {
-    "attendance_csv": "hr.attendance",
-    "attendance_rest": "hr.attendance",
-    "kpi_csv": "kpi.measurement",
-    "kpi_rest": "kpi.measurement",
-}
-# Our field names, as keys of the mapping {"our field": "their column or field"}.
-MAPPING_FIELDS = {
-    "attendance_csv": tuple(zkteco.COLUMNS),
-    "attendance_rest": ("employee_code", "check_in", "check_out", "external_id"),
-    "kpi_csv": tuple(kpi_source.COLUMNS),
-    "kpi_rest": tuple(kpi_source.COLUMNS),
-    "payroll_rest": ("employee_code", "base_wage", "currency", "period", "gross", "net"),
-}
-# The field a failure is reported on: role -> our field name, per kind.
-ROLE_FIELDS = {
-    "attendance_csv": {
-        "employee": "employee_no",
-        "check_in": "timestamp",
-        "check_out": "timestamp",
-    },
-    "attendance_rest": {
-        "employee": "employee_code",
-        "check_in": "check_in",
-        "check_out": "check_out",
-    },
-    "kpi_csv": {"employee": "employee_code", "kpi": "kpi_code", "date": "date"},
-    "kpi_rest": {"employee": "employee_code", "kpi": "kpi_code", "date": "date"},
-}
+# Fields an authentication type needs.
 CREDENTIAL_FIELDS = {
     "api_key": ("api_key",),
     "bearer": ("token",),
     "basic": ("username", "password"),
 }
 SECRET_FIELDS = ("api_key", "token", "password")
-# Entries written per transaction by a scheduled run (commit between batches).
-BATCH_SIZE = 500
-# First key of the PostgreSQL advisory lock held by a run (the second is the connector id).
-RUN_LOCK = zlib.crc32(b"okr.connector run") & 0x7FFFFFFF
 
 
 class OkrConnector(models.Model):
@@ -84,7 +39,7 @@ class OkrConnector(models.Model):
 
     _name = "okr.connector"
     _description = "Integration Connector"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "okr.employee.matcher"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -95,18 +50,20 @@ class OkrConnector(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, tracking=True
     )
     kind = fields.Selection(
-        [
-            ("attendance_csv", "Attendance: terminal CSV file"),
-            ("attendance_rest", "Attendance: REST API"),
-            ("payroll_rest", "Payroll: REST API (wages in, incentives out)"),
-            ("kpi_csv", "KPI values: CSV file"),
-            ("kpi_rest", "KPI values: REST API"),
-        ],
+        kinds.selection(),
         required=True,
         default="attendance_csv",
         tracking=True,
     )
-    is_file = fields.Boolean(compute="_compute_is_file")
+    # What the kind does (see connectors.kinds), for the form to show its settings only.
+    is_file = fields.Boolean(compute="_compute_kind_traits")
+    kind_runs = fields.Boolean(compute="_compute_kind_traits", string="Runs from its API")
+    kind_pushes = fields.Boolean(compute="_compute_kind_traits", string="Pushes Incentives")
+    kind_matches_employees = fields.Boolean(
+        compute="_compute_kind_traits", string="Matches Employees"
+    )
+    kind_local_times = fields.Boolean(compute="_compute_kind_traits", string="Reads Local Times")
+    kind_pairs_punches = fields.Boolean(compute="_compute_kind_traits", string="Pairs Punches")
     # --- remote -------------------------------------------------------------
     endpoint_url = fields.Char(
         string="Endpoint URL",
@@ -221,35 +178,22 @@ class OkrConnector(models.Model):
         return company.resource_calendar_id.tz or company.partner_id.tz or self.env.user.tz or "UTC"
 
     @api.depends("kind")
-    def _compute_is_file(self):
+    def _compute_kind_traits(self):
         for connector in self:
-            connector.is_file = connector.kind in FILE_KINDS
+            spec = kinds.KINDS.get(connector.kind)
+            connector.is_file = bool(spec and spec.reads_file)
+            connector.kind_runs = bool(spec and spec.runs_on_schedule)
+            connector.kind_pushes = bool(spec and spec.pushes)
+            connector.kind_matches_employees = bool(spec and spec.imports)
+            connector.kind_local_times = bool(spec and spec.wall_clock_fields)
+            connector.kind_pairs_punches = bool(spec and spec.pairs_punches)
 
     @api.depends("kind")
     def _compute_mapping_help(self):
         for connector in self:
-            names = MAPPING_FIELDS.get(connector.kind, ())
+            spec = kinds.KINDS.get(connector.kind)
+            names = spec.mapping_fields if spec else ()
             connector.mapping_help = self.env._("Fields: %s", ", ".join(names))
-
-    @api.depends_context("uid")
-    def _compute_can_allow_local_network(self):
-        allowed = self._may_allow_local_network()
-        for connector in self:
-            connector.can_allow_local_network = allowed
-
-    def _may_allow_local_network(self):
-        return self.env.su or self.env.user.has_group("base.group_system")
-
-    def _check_local_network_change(self):
-        """Refuse a change of Allow local network address by anyone but a Settings
-        administrator: it opens the server's own network to what the URL points to."""
-        if not self._may_allow_local_network():
-            raise AccessError(
-                self.env._(
-                    "Only a Settings administrator can allow a connector to call local "
-                    "network addresses."
-                )
-            )
 
     def _compute_log_count(self):
         counts = dict(
@@ -268,7 +212,7 @@ class OkrConnector(models.Model):
             for name in (*SECRET_FIELDS, "username")
         }
         for connector in self.sudo():
-            if connector.kind not in REST_KINDS or connector.auth_type == "none":
+            if connector.kind not in kinds.API_KINDS or connector.auth_type == "none":
                 continue
             missing = [
                 labels[name]
@@ -289,7 +233,7 @@ class OkrConnector(models.Model):
     @api.constrains("kind", "endpoint_url", "allow_local_network")
     def _check_endpoint_url(self):
         for connector in self:
-            if connector.kind not in REST_KINDS:
+            if connector.kind not in kinds.API_KINDS:
                 continue
             problem = connector._endpoint_problem()
             if problem:
@@ -299,62 +243,11 @@ class OkrConnector(models.Model):
                     )
                 )
 
-    def _endpoint_problem(self):
-        """Why the endpoint URL cannot be used, or "" when it can."""
-        url = (self.endpoint_url or "").strip()
-        if not url:
-            return self.env._("an API connector needs its endpoint URL.")
-        try:
-            base, _path = sync.split_endpoint(url)
-            ApiClient(base).close()
-        except (ValueError, ConnectorError):
-            return self.env._("the endpoint URL must look like https://host/path.")
-        if "@" in url.split("//", 1)[-1].split("/", 1)[0] or "***" in sanitize_url(url):
-            return self.env._(
-                "put the credentials in the Credentials tab, not in the endpoint URL."
-            )
-        # A name that does not resolve (yet) is checked again before every call.
-        refusal = network.url_refusal(url, allow_local=self.allow_local_network, strict=False)
-        return self._refusal_message(refusal) if refusal else ""
-
-    def _refusal_message(self, refusal):
-        """Why this connector may not call the address of ``refusal``
-        (a :class:`connectors.network.Refusal`), for the user."""
-        if refusal.kind == "scheme":
-            return self.env._(
-                "the endpoint URL must start with https://; plain http:// is only for an "
-                "on-premise terminal, once a Settings administrator has ticked Allow local "
-                "network address."
-            )
-        kinds = {
-            "loopback": self.env._("a loopback"),
-            "private": self.env._("a private network"),
-            "link-local": self.env._("a link-local"),
-            "multicast": self.env._("a multicast"),
-            "unspecified": self.env._("an unspecified"),
-            "reserved": self.env._("a reserved"),
-        }
-        return self.env._(
-            "%(host)s is %(kind)s address (%(address)s): connectors call public addresses "
-            "only, unless a Settings administrator ticks Allow local network address "
-            "(on-premise terminals).",
-            host=refusal.host,
-            kind=kinds.get(refusal.kind, self.env._("a non-public")),
-            address=refusal.address or refusal.host,
-        )
-
-    def _error_text(self, exc):
-        """The text of a connector error for a log or a notification: without secrets,
-        and in the user's language when it is a refused address."""
-        if isinstance(exc, network.AddressRefusedError):
-            return self._refusal_message(exc.refusal)
-        return self._redact(str(exc))
-
     @api.constrains("kind", "mapping")
     def _check_mapping(self):
         for connector in self:
             try:
-                sync.parse_mapping(connector.mapping, MAPPING_FIELDS[connector.kind])
+                sync.parse_mapping(connector.mapping, connector._kind_spec().mapping_fields)
             except ValueError as exc:
                 raise ValidationError(
                     self.env._(
@@ -405,7 +298,7 @@ class OkrConnector(models.Model):
 
     def _plan_next_run(self):
         """Wake the scheduler when a scheduled connector is next due."""
-        due = self.filtered(lambda c: c.scheduled and c.active and c.kind in REST_KINDS)
+        due = self.filtered(lambda c: c.scheduled and c.active and c.kind in kinds.API_KINDS)
         for connector in due.filtered(lambda c: not c.next_run):
             connector.next_run = fields.Datetime.now()
         cron = self.env.ref("okr_addon.ir_cron_okr_connector_sync", raise_if_not_found=False)
@@ -415,49 +308,11 @@ class OkrConnector(models.Model):
     def _interval(self):
         return datetime.timedelta(**{self.interval_type: self.interval_number})
 
-    @api.model
-    def _cron_run_due(self):
-        """Run every scheduled connector that is due, committing after each batch.
-
-        The next run is planned before the run starts, so a connector that
-        keeps crashing cannot block the others; a run cut short (timeout,
-        restart) is simply started again later and finds what it already
-        wrote through the bindings.
-        """
-        now = fields.Datetime.now()
-        due = self.search(
-            [
-                ("scheduled", "=", True),
-                ("kind", "in", [k for k in IMPORT_KINDS if k in REST_KINDS]),
-                ("next_run", "<=", now),
-            ],
-            order="next_run, id",
-        )
-        self._checkpoint(remaining=len(due))
-        for connector in due:
-            connector.next_run = now + connector._interval()
-            if not connector._lock_run(raise_if_busy=False):
-                _logger.info("Connector %s is already running: scheduled run skipped", connector.id)
-                continue
-            connector._run("cron")
-            if self._checkpoint(processed=1) <= 0:
-                break  # out of time: the rest is still due and runs at the next call
-        return due
-
-    @api.model
-    def _checkpoint(self, processed=0, remaining=None):
-        """Within a scheduled run, commit what is done and report progress; return the
-        seconds left to the cron job. Outside a scheduled run (buttons, uploads, tests)
-        nothing is committed: the run is one transaction."""
-        if not self.env.context.get("ir_cron_progress_id"):
-            return float("inf")
-        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
-
     # --- actions --------------------------------------------------------------------
     def action_test_connection(self):
         """Call the endpoint once; return a notification with the verdict (never a credential)."""
         self.ensure_one()
-        if self.kind in FILE_KINDS:
+        if self._kind_spec().reads_file:
             raise UserError(
                 self.env._("A file connector has nothing to connect to: upload a file instead.")
             )
@@ -477,14 +332,6 @@ class OkrConnector(models.Model):
             "success",
         )
 
-    def _probe(self):
-        """Ask the remote for (at most) one record; return how many it sent."""
-        client, path = self._api_client(max_retries=1)
-        params = {} if self.kind == "payroll_rest" else {"limit": 1}
-        with client:
-            body = client.get_json(path, params=params)
-        return len(extract_items(body, "items", path) if body is not None else [])
-
     def _notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",
@@ -501,7 +348,7 @@ class OkrConnector(models.Model):
         """Run the API connectors now; open the log of the (last) run."""
         logs = self.env["okr.sync.log"]
         for connector in self:
-            if connector.kind not in IMPORT_KINDS or connector.kind in FILE_KINDS:
+            if not connector._kind_spec().runs_on_schedule:
                 raise UserError(
                     self.env._(
                         "%s cannot be run: upload a file for a file connector; payroll "
@@ -528,349 +375,18 @@ class OkrConnector(models.Model):
         action["domain"] = [("connector_id", "in", self.ids)]
         return action
 
-    # --- a run --------------------------------------------------------------------------
-    def _run(self, trigger, data=None, filename=None, lines=None, retry_of=None):
-        """Run once: read (``data`` for a file, ``lines`` of a log for a retry, the API
-        otherwise), write in batches, log. Return the ``okr.sync.log``."""
+    def _kind_spec(self):
+        """The :class:`connectors.kinds.ConnectorKind` of this connector's kind."""
         self.ensure_one()
-        self.check_access("write")
-        connector = self.with_company(self.company_id)
-        connector._lock_run()
-        log = connector._start_log(trigger, filename, retry_of)
-        try:
-            entries, failures, warnings = connector._read(data, lines)
-        except (ConnectorError, ValueError) as exc:
-            log._finish(message=connector._error_text(exc), fatal=True)
-            connector._report_failure(log)
-            return log
-        log._add(sync.Outcome(failures=failures))
-        warnings = [self._redact(w) for w in warnings]
-        if connector._import_batches(log, entries, warnings):
-            connector._close_log(log, warnings)
-        return log
+        return kinds.get(self.kind)
 
-    def _import_batches(self, log, entries, warnings):
-        """Write ``entries`` batch by batch into the target model, counting on ``log``.
+    # --- okr.employee.matcher hooks ------------------------------------------------------
+    def _employee_match_key(self):
+        labels = dict(self._fields["employee_key"]._description_selection(self.env))
+        return self.employee_key, labels[self.employee_key]
 
-        Return True when the log can be closed with ``warnings``, False when it is
-        closed already (the run had to stop) or will be closed later (by whoever
-        writes the last batch)."""
-        Target = self.env[TARGET_MODELS[self.kind]]
-        for batch in self._batches(entries):
-            # A scheduled run commits between batches, which releases the lock.
-            if not self._lock_run(raise_if_busy=False):
-                log._finish(message=self._busy_message(), fatal=True)
-                return False
-            log._add(Target._okr_connector_import(self, batch))
-            self._checkpoint()
-        return True
+    def _employee_match_company(self):
+        return self.company_id
 
-    def _close_log(self, log, warnings):
-        """End the run of ``log``: state and summary; followers hear of a failed
-        scheduled run."""
-        log._finish(warnings=warnings)
-        if log.state == "failed":
-            self._report_failure(log)
-        _logger.info(
-            "Connector %s (%s): %s", self.id, log.trigger, (log.message or "").replace("\n", " ")
-        )
-
-    def _lock_run(self, raise_if_busy=True):
-        """Take the lock of a run of this connector for the current transaction; return
-        whether it was free (raise a UserError when not, unless ``raise_if_busy`` is False).
-
-        Two runs of one connector at a time could both find a punch unbound and import it
-        twice; a PostgreSQL advisory lock keyed on the connector refuses the second one
-        at once instead of letting it wait, and is released by commit or rollback."""
-        self.ensure_one()
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (RUN_LOCK, self.id))
-        if self.env.cr.fetchone()[0]:
-            return True
-        if raise_if_busy:
-            raise UserError(self._busy_message())
-        return False
-
-    def _busy_message(self):
-        return self.env._(
-            "Connector %s is already running (started by another user or by the schedule): "
-            "wait until it has finished, then look at its sync log before running it again.",
-            self.name,
-        )
-
-    def _start_log(self, trigger, filename, retry_of):
-        Log = self.env["okr.sync.log"].sudo()
-        Log.search([("connector_id", "=", self.id), ("state", "=", "running")])._interrupted()
-        log = Log.create(
-            {
-                "connector_id": self.id,
-                "trigger": trigger,
-                "filename": filename or False,
-                "retry_of_id": retry_of.id if retry_of else False,
-            }
-        )
-        self._checkpoint()
-        return log
-
-    def _report_failure(self, log):
-        """Tell the connector's followers when a scheduled run failed."""
-        if log.trigger == "cron":
-            self.message_post(
-                body=self.env._("Scheduled run failed: %s", self._redact(log.message or "")),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    def _batches(self, entries):
-        """Entries in batches of about BATCH_SIZE, never splitting one employee's."""
-        batches, current = [], []
-        by_employee = collections.defaultdict(list)
-        for entry in entries:
-            by_employee[entry.item["employee_code"]].append(entry)
-        for own in by_employee.values():
-            if current and len(current) + len(own) > BATCH_SIZE:
-                batches.append(current)
-                current = []
-            current.extend(own)
-        return [*batches, current] if current else batches
-
-    # --- reading ----------------------------------------------------------------------------
-    def _read(self, data=None, lines=None):
-        """``(entries, failures, warnings)`` of a file, of failed log lines or of the API."""
-        if lines is not None:
-            result = self._load_raw_lines(lines)
-        elif self.kind in FILE_KINDS:
-            if not data:
-                raise UserError(self.env._("Upload a file to import."))
-            result = self._parse_file(data)
-        else:
-            result = self._fetch()
-        failures = [
-            (error.row, error.field, error.reason, [error.raw] if error.raw is not None else [])
-            for error in result.errors
-        ]
-        return self._entries(result), failures, list(result.warnings)
-
-    def _mapping(self):
-        """The mapping as a dict {our field: their name}."""
-        return sync.parse_mapping(self.mapping, MAPPING_FIELDS[self.kind])
-
-    def _parse_file(self, data):
-        mapping = self._mapping() or None
-        if self.kind == "attendance_csv":
-            return parse_zkteco_csv(data, mapping=mapping)
-        return kpi_source.parse_kpi_csv(data, mapping=mapping)
-
-    def _fetch(self):
-        client, path = self._api_client()
-        remote_names = {theirs: ours for ours, theirs in self._mapping().items()}
-        options = {"pagination": self.pagination, "page_size": self.page_size}
-        if self.kind == "attendance_rest":
-            source = RestAttendanceSource(client, path, remote_names, **options)
-        else:
-            source = kpi_source.KpiRestSource(client, path, remote_names, **options)
-        params = {}
-        if self.since_param:
-            since = fields.Date.context_today(self) - datetime.timedelta(days=self.lookback_days)
-            params[self.since_param] = since.isoformat()
-        with client:
-            return source.fetch(params)
-
-    def _load_raw_lines(self, lines):
-        """Load the raw rows kept on failed log ``lines`` with the current settings."""
-        numbered, result = [], LoadResult()
-        for line in lines:
-            try:
-                raws = sync.load_raw(line.raw)
-            except ValueError as exc:
-                result.errors.append(
-                    PayloadError(line.row, None, f"the raw row is not valid JSON: {exc}", line.raw)
-                )
-                continue
-            for raw in raws:
-                if isinstance(raw, dict):
-                    numbered.append((line.row, raw))
-                else:  # a line that could not be split into the file's columns
-                    result.errors.append(PayloadError(line.row, line.field, line.reason, raw))
-        loaded = load_rows(self._row_schema(numbered), numbered, key=self._row_key())
-        loaded.errors = sorted(result.errors + loaded.errors, key=lambda error: error.row)
-        return loaded
-
-    def _row_schema(self, numbered):
-        """The schema that reads one raw row of this connector."""
-        mapping = self._mapping()
-        if self.kind in FILE_KINDS:
-            headers = list(dict.fromkeys(key for _row, raw in numbered for key in raw))
-            columns = zkteco if self.kind == "attendance_csv" else kpi_source
-            field_map = resolve_columns(headers, columns.COLUMNS, columns.REQUIRED, mapping)
-            if self.kind == "attendance_csv":
-                return PunchSchema(field_map=field_map)
-            return kpi_source.KpiValueSchema(field_map=field_map, source="csv")
-        remote_names = {theirs: ours for ours, theirs in mapping.items()}
-        if self.kind == "attendance_rest":
-            return AttendanceRecordSchema(field_map=remote_names)
-        return kpi_source.KpiValueSchema(field_map=remote_names, source="rest")
-
-    def _row_key(self):
-        if self.kind in ("kpi_csv", "kpi_rest"):
-            return lambda measurement: measurement["source_reference"]
-        return None
-
-    def _entries(self, result):
-        """The :class:`~okr_addon.logic.sync.Entry` list of a LoadResult."""
-        if self.kind == "attendance_csv":
-            return self._punch_entries(result)
-        if self.kind == "attendance_rest":
-            return [
-                sync.Entry(
-                    row,
-                    [raw],
-                    {
-                        "employee_code": record.employee_code,
-                        "check_in": sync.to_utc(record.check_in, self.tz),
-                        "check_out": sync.to_utc(record.check_out, self.tz),
-                        "external_id": record.external_id,
-                    },
-                )
-                for record, (row, raw) in zip(result.items, result.origins, strict=True)
-            ]
-        return [
-            sync.Entry(row, [raw], item)
-            for item, (row, raw) in zip(result.items, result.origins, strict=True)
-        ]
-
-    def _punch_entries(self, result):
-        """Pair terminal punches into attendance entries, each keeping its punches' rows."""
-        origin = {}
-        for punch, source in zip(result.items, result.origins, strict=True):
-            origin.setdefault((punch.employee_no, punch.timestamp), source)
-        entries = []
-        pairs = pair_punches(result.items, self.max_shift_hours, policy=self.pairing_policy)
-        for pair in pairs:
-            sources = [
-                origin[(pair.employee_no, moment)]
-                for moment in (pair.check_in, pair.check_out)
-                if moment is not None
-            ]
-            item = {
-                "employee_code": pair.employee_no,
-                "check_in": sync.to_utc(pair.check_in, self.tz),
-                "check_out": sync.to_utc(pair.check_out, self.tz),
-                "external_id": pair.external_id,
-            }
-            entries.append(sync.Entry(sources[0][0], [raw for _row, raw in sources], item))
-        return entries
-
-    # --- remote -------------------------------------------------------------------------------
-    def _auth(self):
-        """The auth settings of :mod:`connectors.auth` (read as superuser: restricted fields)."""
-        me = self.sudo()
-        if me.auth_type == "api_key":
-            return {
-                "type": "api_key",
-                "header": me.api_key_header or "X-API-Key",
-                "key": me.api_key,
-            }
-        if me.auth_type == "bearer":
-            return {"type": "bearer", "token": me.token}
-        if me.auth_type == "basic":
-            return {"type": "basic", "username": me.username, "password": me.password}
-        return None
-
-    def _api_client(self, max_retries=3):
-        """``(ApiClient, path)`` for this connector's endpoint.
-
-        For payroll the endpoint URL is the API's base URL and the path its wages list;
-        :class:`connectors.payroll.PayrollApi` / ``PayrollSink`` take the same client.
-        """
-        if self.kind == "payroll_rest":
-            base, path = self.endpoint_url, "wages"
-        else:
-            base, path = sync.split_endpoint(self.endpoint_url or "")
-        client = ApiClient(
-            base,
-            self._auth(),
-            timeout=self.timeout,
-            max_retries=max_retries,
-            allow_local_network=self.allow_local_network,
-        )
-        return client, path
-
-    def _secrets(self):
-        """Every secret of these connectors, as sent to their remote systems: API keys,
-        tokens, passwords and the encoded Basic authentication header."""
-        secrets = []
-        for me in self.sudo():
-            secrets += [me[name] for name in SECRET_FIELDS if me[name]]
-            if me.username and me.password:
-                pair = f"{me.username}:{me.password}".encode()
-                secrets.append(base64.b64encode(pair).decode())
-        return secrets
-
-    def _redact(self, text):
-        """``text`` without any of these connectors' secrets (nor secret URL parameters).
-
-        Everything stored from a remote answer passes through here: log messages,
-        failure reasons, raw rows, chatter notes."""
-        return redact(text, self._secrets())
-
-    # --- helpers for the target models ------------------------------------------------------------
-    def _match_employees(self, codes):
-        """Employees of the company by code (the Match Employees By field), one search.
-
-        Returns ``({code: employee}, {code: number of employees})``, the second for
-        codes shared by several employees, which are not guessed.
-        """
-        key = self.employee_key
-        employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .search([(key, "in", list(codes)), ("company_id", "=", self.company_id.id)])
-        )
-        found = collections.defaultdict(list)
-        for employee in employees:
-            found[str(employee[key])].append(employee)
-        unique = {code: own[0] for code, own in found.items() if len(own) == 1}
-        shared = {code: len(own) for code, own in found.items() if len(own) > 1}
-        return unique, shared
-
-    def _employee_of(self, entry, matches, outcome):
-        """The employee of ``entry``, or None after recording why in ``outcome``."""
-        employees, shared = matches
-        code = entry.item["employee_code"]
-        if code in employees:
-            return employees[code]
-        key = dict(self._fields["employee_key"]._description_selection(self.env))[self.employee_key]
-        if code in shared:
-            reason = self.env._(
-                "%(count)s employees have %(key)s “%(code)s”: make it unique",
-                count=shared[code],
-                key=key,
-                code=code,
-            )
-        else:
-            reason = self.env._(
-                "no employee of %(company)s has %(key)s “%(code)s”",
-                company=self.company_id.name,
-                key=key,
-                code=code,
-            )
-        outcome.fail(entry.row, self._label("employee", entry), reason, entry.raws)
-        return None
-
-    def _label(self, role, entry):
-        """The name the user knows the field of ``role`` by: their column or remote field."""
-        ours = ROLE_FIELDS[self.kind][role]
-        mapping = self._mapping()
-        if ours in mapping:
-            return mapping[ours]
-        if self.kind in FILE_KINDS and entry.raws and isinstance(entry.raws[0], dict):
-            columns = zkteco.COLUMNS if self.kind == "attendance_csv" else kpi_source.COLUMNS
-            try:
-                field_map = resolve_columns(list(entry.raws[0]), {ours: columns[ours]}, ())
-            except ConnectorError:
-                field_map = {}
-            return next(iter(field_map), ours)
-        return ours
-
-    def _local(self, moment):
-        """A naive UTC datetime as the terminal's wall-clock text."""
-        return sync.to_local(moment, self.tz).strftime("%Y-%m-%d %H:%M:%S")
+    def _employee_match_label(self, entry):
+        return self._label("employee", entry)

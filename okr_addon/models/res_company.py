@@ -15,6 +15,8 @@ OKR_RANGED_SETTINGS = frozenset(
         "okr_stale_days",
         "okr_certificate_warning_days",
         "okr_profile_attendance_days",
+        "okr_deduction_cap",
+        "okr_minimum_wage",
     }
 )
 
@@ -71,13 +73,6 @@ class ResCompany(models.Model):
         help="The local minimum wage: the period's wage plus its bonuses minus its "
         "deductions does not fall below it; deductions beyond are cut. 0: no floor.",
     )
-    _okr_deduction_cap_range = models.Constraint(
-        "CHECK(okr_deduction_cap >= 0 AND okr_deduction_cap <= 100)",
-        "The deduction cap is a share of the wage between 0 and 100%.",
-    )
-    _okr_minimum_wage_positive = models.Constraint(
-        "CHECK(okr_minimum_wage >= 0)", "The minimum wage cannot be negative."
-    )
 
     okr_decline_periods = fields.Integer(
         string="Decline Alert After",
@@ -133,6 +128,13 @@ class ResCompany(models.Model):
     _okr_profile_attendance_days_min = models.Constraint(
         "CHECK(okr_profile_attendance_days >= 7)",
         "The profile's attendance window must be at least 7 days.",
+    )
+    _okr_deduction_cap_range = models.Constraint(
+        "CHECK(okr_deduction_cap >= 0 AND okr_deduction_cap <= 100)",
+        "The deduction cap is a share of the wage between 0 and 100%.",
+    )
+    _okr_minimum_wage_positive = models.Constraint(
+        "CHECK(okr_minimum_wage >= 0)", "The minimum wage cannot be negative."
     )
 
     def write(self, vals):

@@ -3,6 +3,8 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ...connectors import kinds
+
 
 class OkrConnectorUpload(models.TransientModel):
     """Import a file (terminal export, KPI values) through a file connector.
@@ -18,7 +20,7 @@ class OkrConnectorUpload(models.TransientModel):
     connector_id = fields.Many2one(
         "okr.connector",
         required=True,
-        domain=[("kind", "in", ("attendance_csv", "kpi_csv"))],
+        domain=[("kind", "in", kinds.FILE_KINDS)],
         default=lambda self: self._default_connector(),
     )
     kind = fields.Selection(related="connector_id.kind")
@@ -26,9 +28,7 @@ class OkrConnectorUpload(models.TransientModel):
     filename = fields.Char()
 
     def _default_connector(self):
-        connectors = self.env["okr.connector"].search(
-            [("kind", "in", ("attendance_csv", "kpi_csv"))], limit=2
-        )
+        connectors = self.env["okr.connector"].search([("kind", "in", kinds.FILE_KINDS)], limit=2)
         return connectors if len(connectors) == 1 else False
 
     def action_import(self):

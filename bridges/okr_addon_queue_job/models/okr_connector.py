@@ -7,7 +7,7 @@ employee's entries, so jobs never compete for the same attendances."""
 from odoo import models
 from odoo.addons.okr_addon.connectors.redact import redact_data
 from odoo.addons.okr_addon.okr_addon.logic import sync
-from odoo.addons.okr_addon.okr_addon.models.okr_connector import RUN_LOCK, TARGET_MODELS
+from odoo.addons.okr_addon.okr_addon.models.okr_connector_run import RUN_LOCK
 from odoo.addons.queue_job.delay import group
 
 
@@ -47,7 +47,7 @@ class OkrConnector(models.Model):
         self.env.cr.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", (RUN_LOCK, self.id))
         connector = self.with_company(self.company_id)
         entries = [sync.Entry(row, raws, item) for row, raws, item in rows]
-        outcome = self.env[TARGET_MODELS[self.kind]]._okr_connector_import(connector, entries)
+        outcome = self.env[self._kind_spec().target_model]._okr_connector_import(connector, entries)
         self.env["okr.sync.log.batch"].create(
             {
                 "log_id": log.id,

@@ -5,7 +5,7 @@ from odoo.addons.okr_addon.tests.common import ConnectorCase
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.tests import new_test_user, tagged
 
-CONNECTOR = "odoo.addons.okr_addon.okr_addon.models.okr_connector"
+CONNECTOR = "odoo.addons.okr_addon.okr_addon.models.okr_connector_run"
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,106 @@
+"""The registry of connector kinds: each kind has what okr.connector needs."""
+
+import datetime
+
+import pytest
+
+from connectors import kinds
+from connectors.attendance.schema import AttendanceRecordSchema, PunchSchema
+from connectors.kpi import KpiValueSchema
+from connectors.loading import LoadResult
+
+IMPORTING = ("attendance_csv", "attendance_rest", "kpi_csv", "kpi_rest")
+
+
+def test_the_five_kinds_in_the_order_users_see_them():
+    assert kinds.selection() == [
+        ("attendance_csv", "Attendance: terminal CSV file"),
+        ("attendance_rest", "Attendance: REST API"),
+        ("payroll_rest", "Payroll: REST API (wages in, incentives out)"),
+        ("kpi_csv", "KPI values: CSV file"),
+        ("kpi_rest", "KPI values: REST API"),
+    ]
+    assert kinds.FILE_KINDS == ("attendance_csv", "kpi_csv")
+    assert kinds.API_KINDS == ("attendance_rest", "payroll_rest", "kpi_rest")
+    assert kinds.IMPORT_KINDS == IMPORTING
+    assert kinds.SCHEDULED_KINDS == ("attendance_rest", "kpi_rest")
+
+
+@pytest.mark.parametrize("code", list(kinds.KINDS))
+def test_every_kind_has_what_the_model_needs(code):
+    spec = kinds.get(code)
+    assert spec.code == code and spec.label
+    assert spec.reads in (kinds.FILE, kinds.API)
+    assert spec.mapping_fields and len(set(spec.mapping_fields)) == len(spec.mapping_fields)
+    if spec.reads_file:
+        assert callable(spec.parse_file)
+        assert set(spec.required) <= set(spec.columns) == set(spec.mapping_fields)
+        assert spec.make_source is None
+    else:
+        assert spec.parse_file is None and not spec.columns
+    if spec.imports:
+        assert spec.target_model in ("hr.attendance", "kpi.measurement")
+        assert callable(spec.row_schema) and callable(spec.to_items)
+        assert spec.reads_file or callable(spec.make_source)
+        # every role a target model reports a failure on names one of our fields
+        assert {"employee"} <= set(spec.roles)
+        assert set(spec.roles.values()) <= set(spec.mapping_fields)
+        assert set(spec.wall_clock_fields) <= {"check_in", "check_out"}
+    else:
+        assert spec.reads_api and spec.path_under_base == "wages"
+        assert not spec.runs_on_schedule and not spec.probe_params
+    assert spec.pushes == (code == "payroll_rest")
+    assert spec.pairs_punches == (code == "attendance_csv")
+
+
+def test_unknown_kind_fails_clearly():
+    with pytest.raises(kinds.UnknownKindError) as caught:
+        kinds.get("wecom")
+    assert str(caught.value) == (
+        "unknown connector kind 'wecom': known kinds are attendance_csv, attendance_rest, "
+        "payroll_rest, kpi_csv, kpi_rest"
+    )
+    assert isinstance(caught.value, LookupError) and caught.value.code == "wecom"
+
+
+def test_row_schemas_read_the_raw_rows_of_their_kind():
+    assert isinstance(kinds.get("attendance_csv").row_schema({}), PunchSchema)
+    assert isinstance(kinds.get("attendance_rest").row_schema({}), AttendanceRecordSchema)
+    assert kinds.get("kpi_csv").row_schema({}).source == "csv"
+    assert kinds.get("kpi_rest").row_schema({}).source == "rest"
+    assert isinstance(kinds.get("kpi_rest").row_schema({}), KpiValueSchema)
+    assert kinds.get("kpi_csv").row_key({"source_reference": "csv:OUTPUT:1001:2026-11-02"}) == (
+        "csv:OUTPUT:1001:2026-11-02"
+    )
+    assert kinds.get("attendance_rest").row_key is None
+
+
+def test_terminal_punches_become_paired_attendance_items_with_their_rows():
+    data = (
+        b"No.,Name,Time,State\r\n"
+        b"1001,Wang Wu,2026-11-02 07:58:12,C/In\r\n"
+        b"1001,Wang Wu,2026-11-02 17:04:40,C/Out\r\n"
+    )
+    spec = kinds.get("attendance_csv")
+    result = spec.parse_file(data, mapping=None)
+    [(row, raws, item)] = spec.to_items(result, max_shift_hours=16, pairing_policy="state")
+    assert row == 2 and len(raws) == 2
+    assert item["employee_code"] == "1001"
+    assert (item["check_in"], item["check_out"]) == (
+        datetime.datetime(2026, 11, 2, 7, 58, 12),
+        datetime.datetime(2026, 11, 2, 17, 4, 40),
+    )
+    assert item["external_id"]
+
+
+def test_kpi_items_are_the_loaded_measurements():
+    spec = kinds.get("kpi_csv")
+    result = spec.parse_file(b"KPI Code,Employee Code,Date,Value\nOUTPUT,1001,2026-11-02,412\n")
+    [(row, raws, item)] = spec.to_items(result)
+    assert (row, item["value"], item["source_reference"]) == (
+        2,
+        412.0,
+        "csv:OUTPUT:1001:2026-11-02",
+    )
+    assert raws == [result.origins[0][1]]
+    assert spec.to_items(LoadResult()) == []
