@@ -8,6 +8,7 @@ from . import (
     hr_department,
     hr_employee,
     kpi_definition,
+    kpi_definition_odoo_source,
     kpi_measurement,
     kpi_target,
     kpi_target_rank,
