@@ -31,6 +31,7 @@ from . import (
     okr_incentive_tier,
     okr_key_result,
     okr_objective,
+    okr_objective_workflow,
     okr_self_service,
     okr_skill_kpi_report,
     okr_sync_log,
