@@ -28,6 +28,7 @@ from . import (
     okr_incentive_rule,
     okr_incentive_run,
     okr_incentive_run_deductions,
+    okr_incentive_run_post,
     okr_incentive_tier,
     okr_key_result,
     okr_objective,
