@@ -10,6 +10,7 @@ from . import (
     kpi_definition,
     kpi_definition_odoo_source,
     kpi_measurement,
+    kpi_measurement_automatic,
     kpi_target,
     kpi_target_rank,
     okr_anomaly_flag,
