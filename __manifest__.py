@@ -7,7 +7,6 @@
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],
-    "website": "https://github.com/okr-addon/okr_addon",
     "license": "LGPL-3",
     "application": True,
     "depends": [

@@ -6,7 +6,6 @@
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],
-    "website": "https://github.com/okr-addon/okr_addon",
     "license": "LGPL-3",
     "depends": ["okr_addon", "payroll"],
     "data": ["data/hr_salary_rule_data.xml"],

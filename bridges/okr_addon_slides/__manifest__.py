@@ -6,7 +6,6 @@
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],
-    "website": "https://github.com/okr-addon/okr_addon",
     "license": "LGPL-3",
     "depends": ["okr_addon", "website_slides"],
     "data": ["views/okr_slides_views.xml"],
