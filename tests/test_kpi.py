@@ -86,7 +86,7 @@ class TestKpiTargets(KpiCase):
         ):
             self._target(self.scrap, self.emp_worker, floor=3.0)
         with self.assertRaisesRegex(ValidationError, "stretch must be better than the target"):
-            self._target(self.scrap, self.emp_worker, floor=6.0, has_stretch=True, stretch=5.0)
+            self._target(self.scrap, self.emp_colleague, floor=6.0, has_stretch=True, stretch=5.0)
 
     def test_default_floor(self):
         self.assertEqual(self._target(self.scrap, self.emp_worker).floor, 8.0)
@@ -121,6 +121,7 @@ class TestKpiCascade(KpiCase):
         form.child_level = "employee"
         form.rule = "factor"
         form.factor = 4.0 / 4.5
+        form.employee_ids.clear()  # pre-filled with the whole department
         form.employee_ids.add(self.emp_worker)
         form.employee_ids.add(self.emp_colleague)
         children = self.env["kpi.target"].search(form.save().action_confirm()["domain"])
@@ -298,3 +299,45 @@ class TestKpiSuggestion(KpiCase):
         target = self._target(self.scrap, self.emp_worker)
         self.assertFalse(target.suggested_target)
         self.assertIn("Too little history", target.suggestion_note)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiCascadeNeverDoubles(KpiCase):
+    def _workshop(self):
+        return self._target(
+            self.scrap, level="department", department_id=self.department.id, target=4.5
+        )
+
+    def test_prefilled_with_the_departments_employees_only(self):
+        form = Form(
+            self.env["kpi.cascade.wizard"].with_context(default_target_id=self._workshop().id)
+        )
+        self.assertEqual(
+            set(form.employee_ids.ids),
+            {self.emp_manager.id, self.emp_worker.id, self.emp_colleague.id},
+            "Stamping's employees, not Li Si nor Liu Yang",
+        )
+        form.employee_ids.add(self.emp_outsider)
+        with self.assertRaisesRegex(UserError, "Liu Yang not in Stamping"):
+            form.save().action_confirm()
+
+    def test_cascading_again_updates_instead_of_doubling(self):
+        workshop = self._workshop()
+        own = self._target(self.scrap, self.emp_worker, target=5.0)
+        form = Form(self.env["kpi.cascade.wizard"].with_context(default_target_id=workshop.id))
+        form.rule = "factor"
+        form.factor = 4.0 / 4.5
+        form.save().action_confirm()
+        form = Form(self.env["kpi.cascade.wizard"].with_context(default_target_id=workshop.id))
+        form.save().action_confirm()  # run twice: still one target each
+        targets = self.env["kpi.target"].search(
+            [("definition_id", "=", self.scrap.id), ("level", "=", "employee")]
+        )
+        self.assertEqual(len(targets), 3)
+        self.assertIn(own, targets, "the existing target was updated, not replaced")
+        self.assertEqual((own.parent_id, own.target), (workshop, 4.5))
+
+    def test_a_second_target_for_the_same_subject_and_period_is_refused(self):
+        self._target(self.scrap, self.emp_worker)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self._target(self.scrap, self.emp_worker, target=3.0)

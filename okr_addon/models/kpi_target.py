@@ -133,6 +133,19 @@ class KpiTarget(models.Model):
         "CHECK(date_from <= date_to)", "A target cannot end before it starts."
     )
     _weight = models.Constraint("CHECK(weight >= 0)", "A target's weight cannot be negative.")
+    # One target per KPI, subject and period: a cascade run twice updates, never doubles.
+    _one_per_employee = models.UniqueIndex(
+        "(definition_id, employee_id, date_from, date_to) WHERE level = 'employee'",
+        "An employee already has a target for this KPI and period.",
+    )
+    _one_per_department = models.UniqueIndex(
+        "(definition_id, department_id, date_from, date_to) WHERE level = 'department'",
+        "A department already has a target for this KPI and period.",
+    )
+    _one_per_company = models.UniqueIndex(
+        "(definition_id, company_id, date_from, date_to) WHERE level = 'company'",
+        "The company already has a target for this KPI and period.",
+    )
 
     @api.depends("definition_id", "level", "employee_id", "department_id", "date_from", "date_to")
     def _compute_name(self):

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_list
 
 from ..logic import kpi as kpi_logic
+
+# What a cascade run again changes on a target that already exists.
+UPDATED_FIELDS = ("parent_id", "target", "floor", "has_stretch", "stretch", "weight")
 
 RULES = [
     ("same", "Same value"),
@@ -24,8 +28,17 @@ class KpiCascadeWizard(models.TransientModel):
         default="employee",
         required=True,
     )
+    parent_department_id = fields.Many2one(related="target_id.department_id")
     department_ids = fields.Many2many("hr.department", string="Departments")
-    employee_ids = fields.Many2many("hr.employee", string="Employees")
+    employee_ids = fields.Many2many(
+        "hr.employee",
+        string="Employees",
+        compute="_compute_employee_ids",
+        store=True,
+        readonly=False,
+        help="The department's employees to start with; only employees of the target's "
+        "department can be chosen.",
+    )
     rule = fields.Selection(RULES, default="same", required=True)
     factor = fields.Float(default=1.0, help="E.g. 0.889 turns a 4.5% limit into 4.0%.")
     line_ids = fields.One2many(
@@ -35,6 +48,17 @@ class KpiCascadeWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
+
+    @api.depends("target_id", "child_level")
+    def _compute_employee_ids(self):
+        for wizard in self:
+            department = wizard.target_id.department_id
+            if wizard.child_level == "employee" and department:
+                wizard.employee_ids = self.env["hr.employee"].search(
+                    [("department_id", "child_of", department.id)], order="name"
+                )
+            else:
+                wizard.employee_ids = False
 
     @api.depends("child_level", "department_ids", "employee_ids", "rule", "factor")
     def _compute_line_ids(self):
@@ -85,6 +109,7 @@ class KpiCascadeWizard(models.TransientModel):
             values = self._split(shares)
             for line in self.line_ids:
                 line.target = values[line.id]
+        self._check_subjects()
         ratio_of = (lambda value: value / parent.target) if parent.target else (lambda v: 1.0)
         vals_list = []
         for line in self.line_ids:
@@ -106,7 +131,7 @@ class KpiCascadeWizard(models.TransientModel):
                     "weight": line.share if self.rule == "weight" else parent.weight,
                 }
             )
-        children = self.env["kpi.target"].create(vals_list)
+        children = self._update_or_create(vals_list)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cascaded Targets"),
@@ -114,3 +139,47 @@ class KpiCascadeWizard(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", children.ids)],
         }
+
+    def _check_subjects(self):
+        """Employees of a department's target belong to that department."""
+        department = self.target_id.department_id
+        if self.child_level != "employee" or not department:
+            return
+        employees = self.line_ids.employee_id
+        outside = employees - employees.filtered_domain(
+            [("department_id", "child_of", department.id)]
+        )
+        if outside:
+            raise UserError(
+                self.env._(
+                    "%(employees)s not in %(department)s: a department's target cascades to "
+                    "its own employees.",
+                    employees=format_list(self.env, outside.mapped("name")),
+                    department=department.display_name,
+                )
+            )
+
+    def _update_or_create(self, vals_list):
+        """Targets for ``vals_list``: a subject that already has a target for this KPI
+        and period gets it updated (and attached to this parent), never a second one."""
+        Target = self.env["kpi.target"]
+        key = "employee_id" if self.child_level == "employee" else "department_id"
+        parent = self.target_id
+        existing = {
+            target[key].id: target
+            for target in Target.search(
+                [
+                    ("definition_id", "=", parent.definition_id.id),
+                    ("level", "=", self.child_level),
+                    ("date_from", "=", parent.date_from),
+                    ("date_to", "=", parent.date_to),
+                    (key, "in", [vals[key] for vals in vals_list]),
+                ]
+            )
+        }
+        updated = Target
+        for vals in [v for v in vals_list if v[key] in existing]:
+            target = existing[vals[key]]
+            target.write({f: vals[f] for f in UPDATED_FIELDS})
+            updated |= target
+        return updated | Target.create([v for v in vals_list if v[key] not in existing])

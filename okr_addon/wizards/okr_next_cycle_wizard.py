@@ -189,7 +189,7 @@ class OkrNextCycleWizard(models.TransientModel):
                     }
                 )
                 day = fields.Date.add(date_to, days=1)
-        self.env["kpi.target"].create(target_vals)
+        self._create_targets(target_vals)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Next cycle: %(name)s", name=next_cycle.name),
@@ -198,3 +198,31 @@ class OkrNextCycleWizard(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+    def _create_targets(self, target_vals):
+        """One target per KPI, employee and period: several past targets of one KPI
+        (its months) propose the same next ones, and a next target that exists
+        already is updated, never doubled."""
+        wanted = {
+            (v["definition_id"], v["employee_id"], v["date_from"], v["date_to"]): v
+            for v in target_vals
+        }
+        if not wanted:
+            return self.env["kpi.target"]
+        Target = self.env["kpi.target"]
+        existing = Target.search(
+            [
+                ("level", "=", "employee"),
+                ("definition_id", "in", list({k[0] for k in wanted})),
+                ("employee_id", "in", list({k[1] for k in wanted})),
+                ("date_from", "in", list({k[2] for k in wanted})),
+                ("date_to", "in", list({k[3] for k in wanted})),
+            ]
+        )
+        found = Target
+        for target in existing:
+            key = (target.definition_id.id, target.employee_id.id, target.date_from, target.date_to)
+            if key in wanted:
+                target.target = wanted.pop(key)["target"]
+                found |= target
+        return found | Target.create(list(wanted.values()))
