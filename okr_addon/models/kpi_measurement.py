@@ -14,6 +14,18 @@ MEASUREMENT_SOURCES = [
     ("kiosk", "Kiosk"),
 ]
 AUTOMATIC_SOURCES = ("odoo", "attendance")
+_BATCH = object()
+
+
+def batched(measurements):
+    """``measurements`` whose creates and writes leave the targets' actuals and the
+    anomaly check to their caller, who runs them once for the whole batch
+    (:meth:`KpiMeasurement._after_batch`). The context carries a private object: an
+    RPC call cannot send it, so a user's own call never leaves an actual behind its
+    values."""
+    return measurements.with_context(okr_kpi_batch=_BATCH)
+
+
 # Values a person typed (backend form, phone, kiosk, file import): they must
 # respect the KPI's plausible range, and are refused on KPIs Odoo computes.
 TYPED_SOURCES = ("manual", "portal", "kiosk", "import")
@@ -112,9 +124,20 @@ class KpiMeasurement(models.Model):
         before = self._affected_targets() if moved else self.env["kpi.target"]
         res = super().write(vals)
         (before | self._affected_targets())._recompute_actuals()
-        if "value" in vals or "date" in vals:
+        if ("value" in vals or "date" in vals) and not self._in_batch():
             self.env["okr.anomaly.flag"]._flag_measurements(self)
         return res
+
+    def _in_batch(self):
+        return self.env.context.get("okr_kpi_batch") is _BATCH
+
+    def _after_batch(self, written):
+        """What a batch writer left for the end: the actuals of the targets the batch
+        moved (``self``: every value created or written) and the anomaly check of the
+        values it rewrote (``written``; new values were checked when created)."""
+        plain = self.with_context(okr_kpi_batch=False)
+        plain._affected_targets()._recompute_actuals()
+        self.env["okr.anomaly.flag"]._flag_measurements(written.with_context(okr_kpi_batch=False))
 
     def _okr_check_create(self, vals_list):
         """Where a value comes from is set by the path it came through: the phone page,
@@ -181,11 +204,9 @@ class KpiMeasurement(models.Model):
     def _affected_targets(self):
         """Leaf targets whose actual depends on these measurements (one search).
 
-        Batch jobs running as superuser set the context key ``kpi_defer_targets``
-        and recompute once (a context travels with every RPC call: a user's own
-        call cannot leave an actual behind its values).
+        Batch writers (:func:`batched`) recompute once, in :meth:`_after_batch`.
         """
-        if not self or (self.env.su and self.env.context.get("kpi_defer_targets")):
+        if not self or self._in_batch():
             return self.env["kpi.target"]
         employees = self.employee_id
         # Only department-level values feed department targets.
@@ -223,7 +244,7 @@ class KpiMeasurement(models.Model):
         imported values.
         """
         outcome = sync.Outcome()
-        Measurement = self.sudo().with_context(kpi_defer_targets=True)
+        Measurement = batched(self.sudo())
         definitions = {
             definition.code: definition
             for definition in self.env["kpi.definition"]
@@ -267,9 +288,9 @@ class KpiMeasurement(models.Model):
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
-        touched |= Measurement.create(list(to_create.values()))
+        created = Measurement.create(list(to_create.values()))
         outcome.created += len(to_create)
-        touched.with_context(kpi_defer_targets=False)._affected_targets()._recompute_actuals()
+        (touched | created)._after_batch(touched)
         return outcome
 
     def _okr_connector_existing(self, entries, definitions, employees):

@@ -32,7 +32,7 @@ class KpiMeasurement(models.Model):
         if not (moved or new or stale_ids):
             return Measurement
         # The targets of vanished rows are found while those rows still exist.
-        stale = Measurement.browse(stale_ids).with_context(kpi_defer_targets=False)
+        stale = Measurement.browse(stale_ids).with_context(okr_kpi_batch=False)
         stale_targets = stale._affected_targets()
         updated_ids = Measurement._sql_update_values({rows[e][0]: values[e] for e in moved})
         created_ids = Measurement._sql_insert_values(definition, date, new)

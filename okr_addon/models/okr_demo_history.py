@@ -18,6 +18,7 @@ from odoo import api, fields, models
 from odoo.tools import file_open
 
 from ..logic import demo_history
+from .kpi_measurement import batched
 
 # Who the demo's people are and how their history goes: demo/history.json.
 TABLES = "okr_addon/demo/history.json"
@@ -140,7 +141,7 @@ class OkrDemoHistory(models.AbstractModel):
                 ]
             )
         }
-        Measurement = self.env["kpi.measurement"].with_context(kpi_defer_targets=True)
+        Measurement = batched(self.env["kpi.measurement"])
         return Measurement.create(
             [
                 {

@@ -38,7 +38,9 @@ class ReportEmployeeProfile(models.AbstractModel):
         """{employee id: everything the profile shows}, gathered for all ``employees``
         at once: a fixed number of grouped queries whatever the number of employees and
         cycles. Figures are read with the user's own access rights (incentives and
-        behaviour scores stay as confidential as their records)."""
+        behaviour scores stay as confidential as their records); the team comparisons
+        read as superuser, for readers of these employees' HR records only."""
+        employees.check_access("read")  # hr.employee itself: HR officers
         today = today or fields.Date.context_today(self)
         history = self._history(employees)
         behaviour = self._behaviour(employees)

@@ -6,6 +6,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..logic import tabular
+from ..models.kpi_measurement import batched
 
 COLUMNS = ("kpi", "employee", "date", "value")
 
@@ -119,7 +120,8 @@ class KpiMeasurementImport(models.TransientModel):
         """Update values already imported for the same KPI, employee and date; create the rest."""
         if not vals_list:
             return
-        Measurement = self.env["kpi.measurement"].with_context(kpi_defer_targets=True)
+        # One recomputation of the targets and one anomaly check for the whole file.
+        Measurement = batched(self.env["kpi.measurement"])
         existing = Measurement.search(
             [
                 ("source", "=", "import"),
@@ -130,10 +132,11 @@ class KpiMeasurementImport(models.TransientModel):
             ]
         )
         index = {(m.definition_id.id, m.employee_id.id, m.date): m for m in existing}
-        to_create = {}
+        to_create, written = {}, Measurement
         for vals in vals_list:
             key = (vals["definition_id"], vals["employee_id"], vals["date"])
             if key in index:
+                written |= index[key]
                 index[key].write(
                     {
                         "value": vals["value"],
@@ -143,8 +146,8 @@ class KpiMeasurementImport(models.TransientModel):
                 )
             else:
                 to_create[key] = vals  # a later row for the same key wins
-        touched = existing | Measurement.create(list(to_create.values()))
-        touched.with_context(kpi_defer_targets=False)._affected_targets()._recompute_actuals()
+        created = Measurement.create(list(to_create.values()))
+        (written | created)._after_batch(written)
 
     def _render(self, errors):
         if not errors:
