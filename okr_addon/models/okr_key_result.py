@@ -1,22 +1,18 @@
 """Key results: the measurable results of an objective, moved by check-ins.
 
-Why over 400 lines: one model that carries the score of an objective, so next
-to its fields it holds who may change what decides the score (okr.pay.guard
-checks), the constraints on its figures, the audit trail of mid-cycle changes
-and the stale check-in reminders. Forecast, suggested target and decline alert
-are okr.forecast.alert.mixin's (okr_forecast_alert_mixin.py); this file only
-fills in its hooks and computes the forecast from the check-ins.
+This file holds the fields, who may change what decides the score (okr.pay.guard
+checks), the constraints on its figures and the audit trail of mid-cycle changes.
+The forecast, suggestion and decline alert hooks are in okr_key_result_forecast.py,
+the stale check-in reminders in okr_key_result_stale.py.
 """
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..logic import progress as okr_progress
-from ..logic import stats
 from .okr_pay_guard import check_finite, is_trusted
 
 # Figures whose change on a running objective must leave an audit trail.
@@ -224,131 +220,6 @@ class OkrKeyResult(models.Model):
             result.progress = value
             result.progress_percent = value * 100
 
-    @api.depends(
-        "checkin_ids.value",
-        "checkin_ids.date",
-        "start_value",
-        "target_value",
-        "direction",
-        "cumulative",
-        "kind",
-        "cycle_id.date_start",
-        "cycle_id.date_end",
-        "kpi_target_id.forecast_value",
-        "kpi_target_id.forecast_note",
-        "kpi_target_id.likely_to_miss",
-    )
-    def _compute_forecast(self):
-        series = self._checkin_series()
-        for result in self:
-            kpi = result.kpi_target_id
-            if kpi:
-                result.update(
-                    {
-                        "forecast_value": kpi.forecast_value,
-                        "forecast_low": kpi.forecast_low,
-                        "forecast_high": kpi.forecast_high,
-                        "forecast_note": kpi.forecast_note,
-                        "likely_to_miss": kpi.likely_to_miss,
-                    }
-                )
-                continue
-            points = series.get(result.id, [])
-            vals = result._okr_forecast_values(
-                result._forecast(points), len({day for day, _value in points})
-            )
-            if result.kind == "milestone":
-                vals["forecast_note"] = False  # done or not: nothing to forecast
-            result.update(vals)
-
-    @api.depends("name", "employee_id", "cycle_id", "direction", "kind", "kpi_target_id")
-    def _compute_suggestion(self):
-        """Suggest from the check-ins of the same-named key results of past cycles (the
-        owner's, then the department's), one query for all key results."""
-        todo = self.filtered(
-            lambda r: (
-                r.name
-                and r.employee_id
-                and r.cycle_id.date_start
-                and r.kind != "milestone"
-                and not r.kpi_target_id
-                and not r.cumulative
-            )
-        )
-        (self - todo).update({"suggested_target": 0.0, "suggestion_note": False})
-        if not todo:
-            return
-        latest_start = max(todo.mapped("cycle_id.date_start"))
-        history = (
-            self.env["okr.checkin"]
-            .sudo()
-            .search(
-                [
-                    ("key_result_id.name", "in", list(set(todo.mapped("name")))),
-                    ("key_result_id.cumulative", "=", False),
-                    ("date", "<", latest_start),
-                    ("date", ">=", fields.Date.subtract(latest_start, days=365)),
-                    "|",
-                    ("owner_id", "in", todo.employee_id.ids),
-                    ("owner_id.department_id", "in", todo.employee_id.department_id.ids),
-                ]
-            )
-        )
-        by_name = history.grouped(lambda c: c.key_result_id.name)
-        for result in todo:
-            start = result.cycle_id.date_start
-            window = by_name.get(result.name, history.browse()).filtered(
-                lambda c, r=result, d=start: c.date < d and c.key_result_id.cycle_id != r.cycle_id
-            )
-            own = window.filtered(lambda c, r=result: c.owner_id == r.employee_id)
-            team = (window - own).filtered(
-                lambda c, r=result: (
-                    r.employee_id.department_id
-                    and c.owner_id.department_id == r.employee_id.department_id
-                )
-            )
-            suggestion = stats.suggest_target(
-                own.mapped("value"),
-                team.mapped("value"),
-                result._okr_lower_is_better(),
-            )
-            result._okr_suggest(suggestion, len(own))
-
-    def _forecast(self, checkins):
-        """Projection of the current value to the cycle end from ``checkins`` ((date,
-        value) in date order; None: a milestone, no dated cycle, or check-ins on fewer
-        than 3 days)."""
-        cycle = self.cycle_id
-        if self.kind == "milestone" or not cycle.date_start or not cycle.date_end:
-            return None
-        by_day = {}
-        running = self.start_value
-        for day, value in checkins or []:
-            running = running + value if self.cumulative else value
-            by_day[(day - cycle.date_start).days] = running
-        return stats.forecast(by_day.items(), (cycle.date_end - cycle.date_start).days)
-
-    def _checkin_series(self):
-        """{key result id: [(date, value)] in date order}: one query for the saved key
-        results, the check-ins in memory for one being edited in a form."""
-        ids = [result_id for result_id in self.ids if isinstance(result_id, int)]
-        series = {}
-        if ids:
-            self.env["okr.checkin"].flush_model(["key_result_id", "date", "value"])
-            rows = self.env.execute_query(
-                SQL(
-                    """SELECT key_result_id, date, value FROM okr_checkin
-                        WHERE key_result_id = ANY(%s) ORDER BY key_result_id, date, id""",
-                    ids,
-                )
-            )
-            for result_id, day, value in rows:
-                series.setdefault(result_id, []).append((day, value))
-        for result in self.filtered(lambda r: not isinstance(r.id, int)):
-            checkins = result.checkin_ids.sorted(lambda c: (c.date, c.id))
-            series[result.id] = [(c.date, c.value) for c in checkins]
-        return series
-
     @api.depends("progress", "score_override", "manual_score")
     def _compute_score(self):
         for result in self:
@@ -535,125 +406,3 @@ class OkrKeyResult(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-
-    @api.model
-    def _stale_domain(self, today, companies=None):
-        """Running key results whose owner has not checked in for the stale days.
-
-        Companies may set different stale days, so the domain is built per company
-        (by default the user's allowed companies).
-        """
-        domains = []
-        for company in companies or self.env.companies:
-            limit = fields.Date.subtract(today, days=company.okr_stale_days)
-            domains.append(
-                Domain("company_id", "=", company.id)
-                & (
-                    Domain("last_checkin_date", "<=", limit)
-                    | (
-                        Domain("last_checkin_date", "=", False)
-                        & Domain("objective_id.date_approved", "<=", limit)
-                    )
-                )
-            )
-        return (
-            Domain("state", "=", "running")
-            & Domain("cycle_id.state", "=", "running")
-            & Domain.OR(domains)
-        )
-
-    @api.model
-    def _cron_remind_stale(self):
-        """Give the owner of each stale key result one reminder per check-in gap."""
-        today = fields.Date.context_today(self)
-        everywhere = self.sudo()
-        companies = everywhere._read_group([("state", "=", "running")], ["company_id"])
-        companies = self.env["res.company"].union(*(company for (company,) in companies))
-        if not companies:
-            return self
-        stale = everywhere.search(everywhere._stale_domain(today, companies))
-        # Already reminded since the last check-in: the same gap, no second reminder.
-        todo = stale.filtered(
-            lambda r: (
-                not r.reminder_date
-                or r.reminder_date <= (r.last_checkin_date or r.objective_id.date_approved)
-            )
-        )
-        for result in todo:
-            user = result.employee_id.user_id or result.objective_id.approver_id
-            if not user:
-                continue
-            # Worded in the reader's language, not the scheduler's.
-            reader = self.with_context(lang=user.lang or self.env.lang)
-            if user.share:
-                # Portal users (frontline staff) have no activities: e-mail them.
-                result.message_post(
-                    body=reader.env._(
-                        "No check-in on “%(name)s” for a while: how is it going?", name=result.name
-                    ),
-                    partner_ids=user.partner_id.ids,
-                    subtype_xmlid="mail.mt_comment",
-                )
-                continue
-            result.activity_schedule(
-                "okr_addon.mail_activity_okr_checkin",
-                user_id=user.id,
-                summary=reader.env._("Check in: %(name)s", name=result.name),
-            )
-        todo.reminder_date = today
-        return todo
-
-    def action_open_checkin(self):
-        """Open a one-screen check-in for this key result."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Check in: %(name)s", name=self.name),
-            "res_model": "okr.checkin",
-            "view_mode": "form",
-            "views": [(self.env.ref("okr_addon.okr_checkin_view_form_quick").id, "form")],
-            "target": "new",
-            "context": {
-                "default_key_result_id": self.id,
-                "default_value": self.current_value,
-                "default_confidence": self.confidence or 0.7,
-            },
-        }
-
-    # ------------------------------------------------------------------
-    # Hooks of okr.forecast.alert.mixin
-    # ------------------------------------------------------------------
-    def _okr_lower_is_better(self):
-        return self.direction == "decrease"
-
-    @api.model
-    def _okr_goal_field(self):
-        return "target_value"
-
-    def _okr_period_end(self):
-        return self.cycle_id.date_end
-
-    @api.model
-    def _okr_alert_domain(self, today):
-        """Running key results (of running objectives)."""
-        return [("state", "=", "running")]
-
-    def _okr_alert_series(self):
-        """{key result id: [(check-in, value)] by date}, in one search for all."""
-        checkins = (
-            self.env["okr.checkin"]
-            .sudo()
-            .search([("key_result_id", "in", self.ids)], order="key_result_id, date, id")
-        )
-        return {
-            result.id: [(checkin, checkin.value) for checkin in series]
-            for result, series in checkins.grouped("key_result_id").items()
-        }
-
-    @api.model
-    def _okr_alert_streak_field(self):
-        return "decline_streak_checkin_id"
-
-    def _okr_alert_subject(self, points):
-        """The key result's name and its current value."""
-        return self.name, self.current_value
