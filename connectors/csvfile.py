@@ -1,10 +1,11 @@
-"""Read a CSV export into numbered rows keyed by the file's own headers.
+"""Read a CSV export or an XLSX sheet into numbered rows keyed by the file's own headers.
 
 Terminal and spreadsheet exports differ in encoding (UTF-8 with or without
 BOM, GBK on Chinese Windows, UTF-16 from some terminals), in delimiter
-(comma, semicolon, tab) and in header wording ("No." or "AC-No."). This
-module settles all three once, so that each adapter only declares its
-logical columns and their usual header names::
+(comma, semicolon, tab), in container (a CSV text or an Excel workbook, whose
+first sheet is read) and in header wording ("No." or "AC-No."). This module
+settles all of them once, so that each adapter only declares its logical
+columns and their usual header names::
 
     columns = {"employee_no": ("No.", "AC-No."), "timestamp": ("Time", "Date/Time")}
 
@@ -16,12 +17,15 @@ message; row problems are left to the schema.
 import codecs
 import csv
 import dataclasses
+import datetime
 import io
 
 from .errors import ConfigurationError, FileError, PayloadError
 
 DEFAULT_ENCODINGS = ("utf-8-sig", "gbk")
 _DELIMITERS = (",", ";", "\t")
+# How an .xlsx workbook (a zip archive) starts.
+_XLSX_MAGIC = b"PK\x03\x04"
 
 
 @dataclasses.dataclass
@@ -36,18 +40,64 @@ class Table:
 
 
 def read_table(data, columns, required, mapping=None, encodings=DEFAULT_ENCODINGS):
-    """Decode ``data`` (bytes or str), check its header, return a :class:`Table`."""
+    """Decode ``data`` (bytes or str), check its header, return a :class:`Table`.
+
+    An XLSX workbook is recognised by its content, not its name: its first
+    sheet is read, cells as text (dates as ISO dates, whole numbers without
+    ".0"), row numbers as the spreadsheet shows them."""
+    if isinstance(data, bytes) and data.startswith(_XLSX_MAGIC):
+        return _table(enumerate(_sheet_lines(data), start=1), columns, required, mapping, ",")
     text = decode(data, encodings)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = _header(reader)
-        table = Table(resolve_columns(headers, columns, required, mapping), [], [])
+
+    def numbered():
         for cells in reader:
-            _add_line(table, reader.line_num, headers, cells, delimiter)
+            yield reader.line_num, cells
+
+    try:
+        return _table(numbered(), columns, required, mapping, delimiter)
     except csv.Error as exc:
         raise FileError(f"unreadable CSV at line {reader.line_num}: {exc}") from None
+
+
+def _table(lines, columns, required, mapping, delimiter):
+    """A :class:`Table` of ``lines`` (``(number, cells)`` pairs; the first non-blank: header)."""
+    headers = _header(lines)
+    table = Table(resolve_columns(headers, columns, required, mapping), [], [])
+    for number, cells in lines:
+        _add_line(table, number, headers, cells, delimiter)
     return table
+
+
+def _sheet_lines(data):
+    """The cells of the first sheet of an XLSX workbook, as text, row by row."""
+    import openpyxl  # noqa: PLC0415 (only spreadsheets need it)
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zip or XML errors: not a workbook
+        raise FileError("cannot read the file: it is not a readable .xlsx workbook") from exc
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(cell) for cell in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(cell):
+    """A spreadsheet cell as the text a CSV export of it would hold."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime):
+        if cell.time() == datetime.time():
+            return cell.date().isoformat()
+        return cell.isoformat(sep=" ", timespec="seconds")
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
 
 
 def _add_line(table, number, headers, cells, delimiter):
@@ -76,7 +126,7 @@ def decode(data, encodings=DEFAULT_ENCODINGS):
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ("utf-16", *encodings)
     elif b"\x00" in data:
-        raise FileError("this is a binary file, not a CSV text export (an .xlsx file?)")
+        raise FileError("this is a binary file, not a CSV text export or an .xlsx workbook")
     for encoding in encodings:
         try:
             return data.decode(encoding).lstrip("\ufeff")
@@ -108,8 +158,8 @@ def resolve_columns(headers, columns, required, mapping=None):
     return found
 
 
-def _header(reader):
-    for cells in reader:
+def _header(lines):
+    for _number, cells in lines:
         if any(cell.strip() for cell in cells):
             return [cell.strip() for cell in cells]
     raise FileError("the file has no header line")

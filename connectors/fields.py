@@ -32,7 +32,7 @@ DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M",
     "%Y-%m-%dT%H:%M:%S",
 )
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d")
 # Used to show the user what a format looks like: "2026-11-02 08:01:33".
 _SAMPLE = datetime.datetime(2026, 11, 2, 8, 1, 33)
 
@@ -80,6 +80,22 @@ class Number(Lenient):
         if not math.isfinite(number):
             raise ValidationError(f"not a finite number: {value!r}")
         return number
+
+
+class Quantity(Number):
+    """A :class:`Number` as people type it in a spreadsheet: thousands grouped with
+    commas ("1,234.5") or a percent sign ("4.5%", meaning 4.5). A lone comma stays
+    an error ("12,5" could be twelve and a half or 125)."""
+
+    _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+    def _convert(self, value):
+        if isinstance(value, str):
+            text = value.strip().removesuffix("%").strip()
+            if self._GROUPED.fullmatch(text):
+                text = text.replace(",", "")
+            value = text
+        return super()._convert(value)
 
 
 class WallClockDateTime(Lenient):

@@ -171,7 +171,7 @@ def _source_reference(measurement):
 
 
 _KPI_ROLES = types.MappingProxyType(
-    {"employee": "employee_code", "kpi": "kpi_code", "date": "date"}
+    {"employee": "employee_code", "kpi": "kpi_code", "date": "date", "value": "value"}
 )
 
 KINDS = {
@@ -219,7 +219,7 @@ KINDS = {
         ),
         ConnectorKind(
             code="kpi_csv",
-            label="KPI values: CSV file",
+            label="KPI values: CSV or XLSX file",
             reads=FILE,
             mapping_fields=tuple(kpi.COLUMNS),
             target_model="kpi.measurement",

@@ -1,15 +1,16 @@
-"""KPI values from a CSV file or a REST endpoint, as measurement dicts.
+"""KPI values from a file (CSV or XLSX) or a REST endpoint, as measurement dicts.
 
-A CSV export (UTF-8 or GBK; headers matched case-insensitively)::
+A CSV export (UTF-8, GBK or UTF-16) or the first sheet of an XLSX workbook,
+headers matched case-insensitively (English or Chinese), an optional note::
 
-    KPI Code,Employee Code,Date,Value
-    OUTPUT,1001,2026-11-02,412
-    SCRAP_RATE,1001,2026-11-02,1.8
+    KPI Code,Employee Code,Date,Value,Note
+    OUTPUT,1001,2026-11-02,412,
+    SCRAP_RATE,1001,2026-11-02,1.8,die 4 worn
 
 gives, per valid line::
 
     {"definition_code": "OUTPUT", "employee_code": "1001",
-     "date": datetime.date(2026, 11, 2), "value": 412.0,
+     "date": datetime.date(2026, 11, 2), "value": 412.0, "note": None,
      "source_reference": "csv:OUTPUT:1001:2026-11-02"}
 
 ``source_reference`` is built from the KPI, employee and day, so importing
@@ -18,20 +19,32 @@ adding new ones. There is one value per KPI, employee and day: a second line
 for the same triple is reported as a duplicate of the first.
 """
 
-from marshmallow import post_load
+from marshmallow import fields as marshmallow_fields
+from marshmallow import post_load, validate
 
 from .csvfile import DEFAULT_ENCODINGS, read_table
-from .fields import Identifier, Number, WallClockDate
+from .fields import Identifier, Quantity, WallClockDate
 from .loading import BorderSchema, LoadResult, load_rows, load_table
 from .pagination import Paginator
 
 COLUMNS = {
-    "kpi_code": ("KPI Code", "KPI", "kpi_code", "Indicator"),
-    "employee_code": ("Employee Code", "Employee No.", "Employee", "employee_code", "No."),
-    "date": ("Date", "Day", "date"),
-    "value": ("Value", "value", "Actual"),
+    "kpi_code": ("KPI Code", "KPI", "kpi_code", "Indicator", "指标编码", "指标代码", "指标"),
+    "employee_code": (
+        "Employee Code",
+        "Employee No.",
+        "Employee",
+        "employee_code",
+        "No.",
+        "工号",
+        "员工编号",
+        "员工",
+    ),
+    "date": ("Date", "Day", "date", "日期"),
+    "value": ("Value", "value", "Actual", "数值", "实际值"),
+    "note": ("Note", "Comment", "备注"),
 }
-REQUIRED = tuple(COLUMNS)
+REQUIRED = ("kpi_code", "employee_code", "date", "value")
+NOTE_LENGTH = 500
 
 
 class KpiValueSchema(BorderSchema):
@@ -40,7 +53,10 @@ class KpiValueSchema(BorderSchema):
     kpi_code = Identifier(required=True)
     employee_code = Identifier(required=True)
     date = WallClockDate(required=True)
-    value = Number(required=True)
+    value = Quantity(required=True)
+    note = marshmallow_fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=NOTE_LENGTH)
+    )
 
     def __init__(self, *, source="kpi", date_formats=None, **kwargs):
         super().__init__(**kwargs)
@@ -57,6 +73,7 @@ class KpiValueSchema(BorderSchema):
             "employee_code": data["employee_code"],
             "date": day,
             "value": data["value"],
+            "note": (data.get("note") or "").strip() or None,
             "source_reference": reference,
         }
 

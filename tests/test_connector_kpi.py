@@ -57,7 +57,7 @@ class KpiConnectorCase(ConnectorCase):
 
     def _measurements(self):
         return self.env["kpi.measurement"].search(
-            [("employee_id", "in", self.workers.ids), ("source", "=", "connector")]
+            [("employee_id", "in", self.workers.ids), ("source", "in", ("import", "connector"))]
         )
 
 
@@ -71,6 +71,7 @@ class TestConnectorKpiFile(KpiConnectorCase):
         self.assertEqual(self.target.actual, 842, "the target's actual follows the import")
         first = self._measurements().filtered(lambda m: m.date == D(2026, 11, 2) and m.value == 412)
         self.assertEqual(first.source_reference, "csv:OUTPUT:1001:2026-11-02")
+        self.assertEqual(first.source, "import", "a file's values were typed by people")
         reasons = {line.row: (line.field, line.reason) for line in log.line_ids}
         self.assertEqual(reasons[5], ("KPI Code", "no KPI with code “WELDS” in Auto Parts Factory"))
         self.assertEqual(reasons[6][0], "Employee Code")
@@ -149,6 +150,7 @@ class TestConnectorKpiRest(KpiConnectorCase):
             measurements.filtered(lambda m: m.value == 412).source_reference,
             "rest:OUTPUT:1001:2026-11-02",
         )
+        self.assertEqual(set(measurements.mapped("source")), {"connector"})
         self.assertEqual(self.target.actual, 842, "the target's actual follows the import")
 
         # The next run brings a corrected value: updated, not duplicated.

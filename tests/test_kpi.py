@@ -1,6 +1,8 @@
 import base64
 import datetime
+import io
 
+import openpyxl
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -170,6 +172,19 @@ class TestKpiCascade(KpiCase):
 
 @tagged("post_install", "-at_install")
 class TestKpiImport(KpiCase):
+    """The KPI menu's import is the upload front of the company's KPI file connector:
+    one reader, one per-row report (the sync log), for HR and for managers."""
+
+    def _import(self, data, filename="scrap.csv", user=None, **vals):
+        Wizard = self.env["kpi.measurement.import"].with_user(user or self.user_admin)
+        wizard = Wizard.create({"file": base64.b64encode(data), "filename": filename, **vals})
+        action = wizard.action_import()
+        self.assertEqual(action["res_model"], "okr.sync.log")
+        return self.env["okr.sync.log"].browse(action["res_id"])
+
+    def _reasons(self, log):
+        return {line.row: (line.field, line.reason) for line in log.line_ids}
+
     def test_valid_rows_land_and_bad_rows_are_named(self):
         self.emp_worker.barcode = "1001"
         self.emp_colleague.barcode = "1002"
@@ -183,37 +198,93 @@ class TestKpiImport(KpiCase):
             "T_SCRAP,1002,03/11/26,4.0,\n"
             "T_SCRAP,1002,2026-11-04,3.9,good\n"
         )
-        wizard = self.env["kpi.measurement.import"].create(
-            {"file": base64.b64encode(csv_text.encode()), "filename": "scrap.csv"}
-        )
-        wizard.action_import()
-        self.assertEqual(wizard.imported_count, 2)
-        self.assertEqual(wizard.error_count, 4)
-        for expected in (
-            "<td>3</td><td>employee</td>",
-            "<td>4</td><td>value</td>",
-            "<td>5</td><td>kpi</td>",
-            "<td>6</td><td>date</td>",
-        ):
-            self.assertIn(expected, wizard.result)
+        log = self._import(csv_text.encode())
+        self.assertEqual((log.created_count, log.failed_count), (2, 4))
+        self.assertEqual(log.state, "partial")
+        reasons = self._reasons(log)
+        self.assertEqual(sorted(reasons), [3, 4, 5, 6])
+        self.assertEqual(reasons[3][0], "employee")
+        self.assertIn("“9999”", reasons[3][1])
+        self.assertEqual(reasons[4], ("value", "not a number: 'abc'"))
+        self.assertEqual(reasons[5][0], "kpi")
+        self.assertEqual(reasons[6][0], "date")
         self.assertAlmostEqual(target.actual, 4.4)
-        again = self.env["kpi.measurement.import"].create(
-            {
-                "file": base64.b64encode(csv_text.replace("4.4", "4.2").encode()),
-                "filename": "scrap.csv",
-            }
-        )
-        again.action_import()
+        noted = self.env["kpi.measurement"].search([("note", "=", "good")])
+        self.assertEqual((noted.source, noted.value), ("import", 3.9))
+        connector = log.connector_id
+        self.assertEqual((connector.kind, connector.company_id), ("kpi_csv", self.env.company))
+
+        again = self._import(csv_text.replace("4.4", "4.2").encode())
+        self.assertEqual(again.connector_id, connector, "one KPI file connector per company")
+        self.assertEqual((again.updated_count, again.unchanged_count), (1, 1))
         values = self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
         self.assertEqual(len(values), 2, "re-importing updates, never duplicates")
         self.assertAlmostEqual(target.actual, 4.2)
 
-    def test_wrong_header_rejects_the_file(self):
-        wizard = self.env["kpi.measurement.import"].create(
-            {"file": base64.b64encode(b"code,who,value\nSCRAP,1,2\n"), "filename": "x.csv"}
+    def test_wrong_header_rejects_the_file_in_the_log(self):
+        log = self._import(b"code,who,value\nSCRAP,1,2\n", filename="x.csv")
+        self.assertEqual(log.state, "failed")
+        self.assertIn("no column for kpi_code", log.message)
+        self.assertFalse(self.env["kpi.measurement"].search([("source", "=", "import")]))
+
+    def test_xlsx_file_and_plausible_range_per_row(self):
+        self.emp_worker.barcode = "1001"
+        self.scrap.write({"has_plausible_range": True, "plausible_min": 0, "plausible_max": 100})
+        book = openpyxl.Workbook()
+        book.active.append(["KPI", "Employee", "Date", "Value"])
+        book.active.append(["T_SCRAP", 1001, D(2026, 11, 3), 4.1])
+        book.active.append(["T_SCRAP", 1001, D(2026, 11, 4), 410])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        log = self._import(buffer.getvalue(), filename="scrap.xlsx")
+        self.assertEqual((log.created_count, log.failed_count), (1, 1))
+        self.assertEqual(
+            self._reasons(log)[3],
+            ("Value", "410 is outside the plausible range of KPI [T_SCRAP] Scrap rate (0 to 100)"),
         )
-        with self.assertRaisesRegex(UserError, "x.csv cannot be imported: missing column"):
-            wizard.action_import()
+
+    def test_a_manager_imports_for_their_team_only(self):
+        for employee, badge in (
+            (self.emp_worker, "K7001"),
+            (self.emp_frontline, "K7002"),
+            (self.emp_outsider, "K7003"),
+        ):
+            employee.barcode = badge
+        csv_text = (
+            "KPI Code,Employee Code,Date,Value\n"
+            "T_SCRAP,K7001,2026-11-03,4.4\n"
+            "T_SCRAP,K7002,2026-11-03,3.1\n"
+            "T_SCRAP,K7003,2026-11-03,1.0\n"
+        )
+        brought = self._measure(self.scrap, self.emp_worker, D(2026, 11, 3), 9.9, "connector")
+        log = self._import(csv_text.encode(), user=self.user_manager)
+        self.assertEqual((log.created_count, log.failed_count), (2, 1))
+        self.assertEqual(brought.value, 9.9, "a file never rewrites a value an API brought")
+        brought.unlink()
+        self.assertEqual(
+            self._reasons(log)[4],
+            ("Employee Code", "Liu Yang is not in your team: only HR imports values for them"),
+        )
+        values = self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
+        self.assertEqual(values.employee_id, self.emp_worker | self.emp_frontline)
+        self.assertEqual(set(values.mapped("source")), {"import"})
+        self.assertEqual(log.create_uid, self.user_manager, "the log says who uploaded")
+        # The same file by HR reaches everybody.
+        again = self._import(csv_text.encode())
+        self.assertEqual((again.created_count, again.unchanged_count), (1, 2))
+
+    def test_only_okr_managers_import_and_only_file_connectors(self):
+        with self.assertRaises(AccessError):
+            self._import(b"KPI,Employee,Date,Value\n", user=self.user_worker)
+        api = self.env["okr.connector"].create(
+            {
+                "name": "MES API",
+                "kind": "kpi_rest",
+                "endpoint_url": "https://mes.example.com/api",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "reads a remote API, not files"):
+            api.with_user(self.user_admin)._upload(b"KPI,Employee,Date,Value\n", "x.csv")
 
 
 @tagged("post_install", "-at_install")

@@ -11,6 +11,7 @@ from . import (
     kpi_definition_odoo_source,
     kpi_measurement,
     kpi_measurement_automatic,
+    kpi_measurement_connector,
     kpi_target,
     kpi_target_actuals,
     kpi_target_forecast,

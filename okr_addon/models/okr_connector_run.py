@@ -12,7 +12,7 @@ import logging
 import zlib
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ...connectors import kinds
 from ...connectors.errors import ConnectorError
@@ -26,8 +26,60 @@ BATCH_SIZE = 500
 RUN_LOCK = zlib.crc32(b"okr.connector run") & 0x7FFFFFFF
 
 
+class _UploadScope:
+    """The employees a manager's upload may write for. Only :meth:`OkrConnector._upload`
+    makes one: no RPC context can carry this Python object."""
+
+    __slots__ = ("employee_ids",)
+
+    def __init__(self, employees):
+        self.employee_ids = frozenset(employees.ids)
+
+
 class OkrConnector(models.Model):
     _inherit = "okr.connector"
+
+    # --- an upload ------------------------------------------------------------------------
+    def _upload(self, data, filename):
+        """Run this file connector on an uploaded file; return the ``okr.sync.log``.
+
+        OKR administrators upload through any file connector. OKR managers upload
+        KPI files too (the KPI import of the KPI menu), for the employees they
+        manage only: the run writes as the connector does, but every row for
+        somebody else is refused (see :meth:`_upload_scope`)."""
+        self.ensure_one()
+        if not self._kind_spec().reads_file:
+            raise UserError(
+                self.env._(
+                    "%s reads a remote API, not files: use Run Now on the connector.", self.name
+                )
+            )
+        if self.has_access("write"):
+            return self._run("upload", data=data, filename=filename)
+        self.check_access("read")
+        if not (
+            self.env.user.has_group("okr_addon.group_okr_manager")
+            and self._kind_spec().target_model == "kpi.measurement"
+        ):
+            raise AccessError(
+                self.env._("Only OKR administrators import files through %s.", self.name)
+            )
+        managed = self.env["hr.employee"].search(self._managed_employees_domain())
+        scoped = self.sudo().with_context(okr_upload_scope=_UploadScope(managed))
+        return scoped._run("upload", data=data, filename=filename).sudo(False)
+
+    def _managed_employees_domain(self):
+        """The employees whose KPI values the current manager may write (the
+        manager rule of ``kpi.measurement``): their reports and their departments'."""
+        mine = self.env.user.employee_ids.ids
+        return ["|", ("id", "child_of", mine), ("department_id.manager_id", "child_of", mine)]
+
+    def _upload_scope(self):
+        """The employees the running upload may write for, or None: no limit."""
+        scope = self.env.context.get("okr_upload_scope")
+        if not isinstance(scope, _UploadScope):
+            return None
+        return self.env["hr.employee"].browse(scope.employee_ids)
 
     # --- a run --------------------------------------------------------------------------
     def _run(self, trigger, data=None, filename=None, lines=None, retry_of=None):

@@ -1,7 +1,6 @@
 import base64
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from ...connectors import kinds
 
@@ -34,14 +33,5 @@ class OkrConnectorUpload(models.TransientModel):
     def action_import(self):
         """Run the connector on the file; open the sync log."""
         self.ensure_one()
-        if not self.connector_id.is_file:
-            raise UserError(
-                self.env._(
-                    "%s reads a remote API, not files: use Run Now on the connector.",
-                    self.connector_id.name,
-                )
-            )
-        log = self.connector_id._run(
-            "upload", data=base64.b64decode(self.file), filename=self.filename
-        )
+        log = self.connector_id._upload(base64.b64decode(self.file), self.filename)
         return log._open()

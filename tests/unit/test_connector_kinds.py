@@ -17,7 +17,7 @@ def test_the_five_kinds_in_the_order_users_see_them():
         ("attendance_csv", "Attendance: terminal CSV file"),
         ("attendance_rest", "Attendance: REST API"),
         ("payroll_rest", "Payroll: REST API (wages in, incentives out)"),
-        ("kpi_csv", "KPI values: CSV file"),
+        ("kpi_csv", "KPI values: CSV or XLSX file"),
         ("kpi_rest", "KPI values: REST API"),
     ]
     assert kinds.FILE_KINDS == ("attendance_csv", "kpi_csv")

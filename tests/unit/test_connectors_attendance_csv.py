@@ -82,7 +82,8 @@ def test_semicolon_separated_export_is_read():
             b"No.,Name,Time,State\r\n1001,\xff\xfe\x20,2026-11-02 08:00:00,C/In\r\n",
             "it is not UTF-8 or GBK text",
         ),
-        (b"PK\x03\x04\x14\x00\x06\x00", "binary file"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "not a readable .xlsx workbook"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
         (b"  \r\n", "the file is empty"),
     ],
 )
