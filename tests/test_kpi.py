@@ -269,6 +269,11 @@ class TestKpiImport(KpiCase):
         self.assertEqual(values.employee_id, self.emp_worker | self.emp_frontline)
         self.assertEqual(set(values.mapped("source")), {"import"})
         self.assertEqual(log.create_uid, self.user_manager, "the log says who uploaded")
+        # Retrying the failed row is still bound to the manager's team.
+        retried = self.env["okr.sync.log"].browse(
+            log.with_user(self.user_manager).action_retry_failed()["res_id"]
+        )
+        self.assertEqual((retried.created_count, retried.failed_count), (0, 1))
         # The same file by HR reaches everybody.
         again = self._import(csv_text.encode())
         self.assertEqual((again.created_count, again.unchanged_count), (1, 2))
@@ -285,6 +290,11 @@ class TestKpiImport(KpiCase):
         )
         with self.assertRaisesRegex(UserError, "reads a remote API, not files"):
             api.with_user(self.user_admin)._upload(b"KPI,Employee,Date,Value\n", "x.csv")
+        terminal = self.env["okr.connector"].create({"name": "Gate", "kind": "attendance_csv"})
+        with self.assertRaisesRegex(
+            AccessError, "Only OKR administrators import files through Gate"
+        ):
+            terminal.with_user(self.user_manager)._upload(b"No.,Time\n", "gate.csv")
 
 
 @tagged("post_install", "-at_install")

@@ -15,6 +15,7 @@ from odoo import api, models
 from ..logic import sync
 from .kpi_measurement import AUTOMATIC_SOURCES, batched
 
+
 class KpiMeasurement(models.Model):
     _inherit = "kpi.measurement"
 

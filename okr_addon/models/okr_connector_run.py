@@ -41,12 +41,7 @@ class OkrConnector(models.Model):
 
     # --- an upload ------------------------------------------------------------------------
     def _upload(self, data, filename):
-        """Run this file connector on an uploaded file; return the ``okr.sync.log``.
-
-        OKR administrators upload through any file connector. OKR managers upload
-        KPI files too (the KPI import of the KPI menu), for the employees they
-        manage only: the run writes as the connector does, but every row for
-        somebody else is refused (see :meth:`_upload_scope`)."""
+        """Run this file connector on an uploaded file; return the ``okr.sync.log``."""
         self.ensure_one()
         if not self._kind_spec().reads_file:
             raise UserError(
@@ -54,11 +49,22 @@ class OkrConnector(models.Model):
                     "%s reads a remote API, not files: use Run Now on the connector.", self.name
                 )
             )
+        return self._run_as_caller("upload", data=data, filename=filename)
+
+    def _run_as_caller(self, trigger, **kwargs):
+        """Run for the current user (an upload, a retry of failed rows); return the log.
+
+        OKR administrators run any connector. OKR managers upload KPI files too
+        (the KPI menu's *Import Values*) and retry their failed rows, for the
+        employees they manage only: the run writes as the connector does, but
+        every row for somebody else is refused (see :meth:`_upload_scope`)."""
+        self.ensure_one()
         if self.has_access("write"):
-            return self._run("upload", data=data, filename=filename)
+            return self._run(trigger, **kwargs)
         self.check_access("read")
         if not (
             self.env.user.has_group("okr_addon.group_okr_manager")
+            and self._kind_spec().reads_file
             and self._kind_spec().target_model == "kpi.measurement"
         ):
             raise AccessError(
@@ -66,7 +72,7 @@ class OkrConnector(models.Model):
             )
         managed = self.env["hr.employee"].search(self._managed_employees_domain())
         scoped = self.sudo().with_context(okr_upload_scope=_UploadScope(managed))
-        return scoped._run("upload", data=data, filename=filename).sudo(False)
+        return scoped._run(trigger, **kwargs).sudo(False)
 
     def _managed_employees_domain(self):
         """The employees whose KPI values the current manager may write (the

@@ -154,7 +154,7 @@ class OkrSyncLog(models.Model):
         lines = self.line_ids.filtered("raw")
         if not lines:
             raise UserError(self.env._("This run has no failed row to retry."))
-        log = self.connector_id._run("retry", lines=lines, retry_of=self)
+        log = self.connector_id._run_as_caller("retry", lines=lines, retry_of=self)
         return log._open()
 
     def _open(self):
