@@ -42,6 +42,16 @@ class TestDemoStories(TransactionCase):
         )
         self.assertEqual(closed.key_result_ids.target_value, 4.5, "last quarter ended at 4.5%")
 
+    def test_ordinary_weekly_values_raise_no_anomaly_flag(self):
+        """Flags are for values managers would question, in plain words."""
+        Flag = self.env["okr.anomaly.flag"].with_context(lang="en_US")
+        weekly = self.ref("kr_wang_wu_defects").checkin_ids
+        self.assertGreaterEqual(len(weekly), 4)
+        self.assertFalse(Flag.search([("checkin_id", "in", weekly.ids)]))
+        for flag in Flag.search([]):
+            self.assertNotIn("robust", flag.reason)
+            self.assertIn("usual", flag.reason)
+
     def test_retail_decline_alert_for_lin_tao_only(self):
         Target = self.env["kpi.target"]
         Target.search([]).write({"decline_streak_date": False})

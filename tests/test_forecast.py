@@ -109,7 +109,8 @@ class TestCheckinAnomaly(KpiCase):
         self.assertEqual(flag.checkin_id, jump)
         self.assertEqual(flag.employee_id, self.emp_worker)
         self.assertIn("moved it 60% of the way", flag.reason)
-        self.assertIn("usual pace", flag.reason)
+        self.assertIn("in one step; Wang Wu's usual step is about 5%", flag.reason)
+        self.assertEqual((flag.against, flag.usual_value), ("own", 5.0))
         rule = self.env["okr.incentive.rule"].new(
             {"name": "Quality bonus", "company_id": self.company.id, "gate_no_anomaly": True}
         )

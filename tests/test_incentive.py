@@ -324,8 +324,18 @@ class TestAnomalyGate(IncentiveCase):
         )
         flag = Flag.search([("employee_id", "=", self.emp_worker.id)])
         self.assertEqual(flag.measurement_id, suspicious)
-        self.assertIn("Scrap rate 0.2 is", flag.reason)
-        self.assertIn("robust deviations from the employee's usual values", flag.reason)
+        unit = self.scrap.unit
+        self.assertEqual(
+            flag.with_context(lang="en_US").reason,
+            f"Scrap rate 0.2{unit} — only about 5% of Wang Wu's usual 4{unit}",
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.assertIn("平时", flag.with_context(lang="zh_CN").reason)
+        self.assertNotEqual(
+            flag.with_context(lang="zh_CN").reason,
+            flag.with_context(lang="en_US").reason,
+            "worded in the reader's language",
+        )
 
         self.rule.gate_no_anomaly = True
         run = self._run()
@@ -337,6 +347,58 @@ class TestAnomalyGate(IncentiveCase):
         flag.action_dismiss()
         run.action_compute()
         self.assertEqual(self._line(run, self.emp_worker).state, "ok")
+
+    def test_a_value_confirmed_wrong_blocks_until_corrected(self):
+        Measurement = self.env["kpi.measurement"]
+        for day, value in enumerate((4.1, 3.9, 4.0, 4.2, 3.8, 4.0), start=1):
+            Measurement.create(
+                {
+                    "definition_id": self.scrap.id,
+                    "employee_id": self.emp_worker.id,
+                    "date": D(2026, 10, day),
+                    "value": value,
+                }
+            )
+        typo = Measurement.create(
+            {
+                "definition_id": self.scrap.id,
+                "employee_id": self.emp_worker.id,
+                "date": D(2026, 11, 12),
+                "value": 40.0,
+            }
+        )
+        flag = self.env["okr.anomaly.flag"].search([("measurement_id", "=", typo.id)])
+        self.assertIn("about 10× Wang Wu's usual", flag.with_context(lang="en_US").reason)
+        action = flag.action_open_value()
+        self.assertEqual((action["res_model"], action["res_id"]), ("kpi.measurement", typo.id))
+        flag.with_user(self.user_manager).action_confirm()
+        self.rule.gate_no_anomaly = True
+        run = self._run()
+        run.action_compute()
+        self.assertIn(
+            "confirmed wrong waits for its correction", self._line(run, self.emp_worker).explanation
+        )
+        typo.with_user(self.user_manager).value = 4.0
+        self.assertEqual(flag.state, "corrected")
+        run.action_compute()
+        self.assertEqual(self._line(run, self.emp_worker).state, "ok")
+        other = Measurement.create(
+            {
+                "definition_id": self.scrap.id,
+                "employee_id": self.emp_worker.id,
+                "date": D(2026, 11, 13),
+                "value": 0.1,
+            }
+        )
+        second = self.env["okr.anomaly.flag"].search([("measurement_id", "=", other.id)])
+        other.with_user(self.user_manager).value = 3.9
+        self.assertEqual(second.state, "corrected")
+        self.assertFalse(
+            self.env["okr.anomaly.flag"].search(
+                [("measurement_id", "=", other.id), ("state", "=", "open")]
+            ),
+            "the corrected value is ordinary: no new flag",
+        )
 
 
 @tagged("post_install", "-at_install")

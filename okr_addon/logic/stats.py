@@ -39,16 +39,36 @@ def robust_z(value, values):
 class Anomaly:
     z: float
     against: str  # "own history" or "team"
+    usual: float  # the median of the values it stands out from
 
 
-def anomaly(value, own_history, team_values, threshold=3.5):
-    """An Anomaly when ``value`` is far outside the employee's own usual range
-    (robust z beyond ``threshold``), else against the team's; None otherwise
-    or when neither has enough data."""
-    for label, values in (("own history", own_history), ("team", team_values)):
+# A history of fewer values has no usual range to stand out from.
+MIN_HISTORY = 5
+
+
+def anomaly(value, own_history, team_values, threshold=3.5, *, min_change=0.25, at_least=0.0):
+    """An Anomaly when ``value`` stands far outside the employee's own usual values,
+    else the team's; None otherwise or when neither has enough data.
+
+    Far means all of: outside the range of every history with enough values (a
+    value the employee or the team has had before is ordinary), a robust z
+    beyond ``threshold``, and a difference from the usual value (the median) of
+    at least ``min_change`` of it and at least ``at_least`` (a tiny spread
+    alone does not make a small difference remarkable)."""
+    series = [("own history", list(own_history)), ("team", list(team_values))]
+    if any(
+        len(values) >= MIN_HISTORY and min(values) <= value <= max(values) for _l, values in series
+    ):
+        return None
+    for label, values in series:
         z = robust_z(value, values)
-        if z is not None and abs(z) > threshold:
-            return Anomaly(round(z, 2), label)
+        if z is None or abs(z) <= threshold:
+            continue
+        usual = median(values)
+        gap = abs(value - usual)
+        if gap < min_change * abs(usual) or gap < at_least:
+            continue
+        return Anomaly(round(z, 2), label, usual)
     return None
 
 

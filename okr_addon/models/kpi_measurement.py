@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .okr_pay_guard import check_finite, is_trusted
+from .okr_pay_guard import check_finite, is_trusted, trusted
 
 MEASUREMENT_SOURCES = [
     ("manual", "Manual"),
@@ -123,9 +123,24 @@ class KpiMeasurement(models.Model):
         before = self._affected_targets() if moved else self.env["kpi.target"]
         res = super().write(vals)
         (before | self._affected_targets())._recompute_actuals()
+        if "value" in vals:
+            self._close_flags_as_corrected()
         if ("value" in vals or "date" in vals) and not self._in_batch():
             self.env["okr.anomaly.flag"]._flag_measurements(self)
         return res
+
+    def _close_flags_as_corrected(self):
+        """The flags of values just rewritten (the write above passed this user's
+        rights on them), open or confirmed wrong, are settled: the value was
+        corrected. The new value is checked again and flagged anew if it is still
+        far off."""
+        flags = (
+            self.env["okr.anomaly.flag"]
+            .sudo()
+            .search([("measurement_id", "in", self.ids), ("state", "in", ("open", "confirmed"))])
+        )
+        if flags:
+            trusted(flags).state = "corrected"
 
     def _in_batch(self):
         return self.env.context.get("okr_kpi_batch") is _BATCH

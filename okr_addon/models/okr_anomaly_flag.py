@@ -7,11 +7,32 @@ from .okr_pay_guard import trusted
 
 FLAGGED_SOURCES = ("manual", "import", "connector", "portal", "kiosk")
 HISTORY_DAYS = 90
+# A check-in is remarkable only if one step moves its key result at least this far
+# (in % of the way from start to target) beyond the usual step: a weekly 4.3 -> 4.1
+# on a 4.5 -> 4.0 key result is 40% of the way, and ordinary.
+STEP_AT_LEAST = 50
+
+
+def _number(value, unit=""):
+    """4.2 and "%" -> "4.2%"; 35 and "min" -> "35 min"."""
+    text = f"{value:.4g}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _ratio(value):
+    """2.0 -> "2", 2.46 -> "2.5"."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 class OkrAnomalyFlag(models.Model):
     """A value far outside the employee's (or the team's) usual range, to review
-    before money depends on it. An open flag can gate an incentive rule."""
+    before money depends on it. An open flag can gate an incentive rule.
+
+    The flag stores the facts (the value, the usual value it stands out from,
+    whose usual it is); its reason is worded when read, in the reader's
+    language: "Scrap rate 4.2% — about 2× Wang Wu's usual 2.1%"."""
 
     _name = "okr.anomaly.flag"
     _description = "Anomaly Flag"
@@ -27,7 +48,9 @@ class OkrAnomalyFlag(models.Model):
         "checkin_id",
         "date",
         "value",
-        "reason",
+        "against",
+        "usual_value",
+        "step",
     )
     _check_company_auto = True
 
@@ -41,13 +64,111 @@ class OkrAnomalyFlag(models.Model):
     checkin_id = fields.Many2one("okr.checkin", ondelete="cascade", check_company=True)
     date = fields.Date(required=True)
     value = fields.Float()
-    reason = fields.Char(required=True)
+    against = fields.Selection(
+        [("own", "The employee's usual values"), ("team", "The team's usual values")],
+        string="Compared With",
+    )
+    usual_value = fields.Float(string="Usual Value", help="The median it stands out from.")
+    step = fields.Float(help="Check-ins: how far it moved its key result, in % of the way.")
+    reason = fields.Char(compute="_compute_reason")
     state = fields.Selection(
-        [("open", "To Review"), ("confirmed", "Confirmed Wrong"), ("dismissed", "Value Is Right")],
+        [
+            ("open", "To Review"),
+            ("confirmed", "Confirmed Wrong"),
+            ("corrected", "Corrected"),
+            ("dismissed", "Value Is Right"),
+        ],
         default="open",
         required=True,
         tracking=True,
     )
+
+    @api.depends_context("lang")
+    @api.depends("value", "against", "usual_value", "step", "definition_id", "key_result_id")
+    def _compute_reason(self):
+        for flag in self:
+            if flag.checkin_id or flag.key_result_id:
+                flag.reason = flag._checkin_reason()
+            else:
+                flag.reason = flag._measurement_reason()
+
+    def _measurement_reason(self):
+        _ = self.env._
+        unit = self.definition_id.unit or ""
+        facts = {
+            "kpi": self.definition_id.name or "",
+            "value": _number(self.value, unit),
+            "usual": _number(self.usual_value, unit),
+            "employee": self.employee_id.name,
+        }
+        ratio = self.value / self.usual_value if self.usual_value > 0 <= self.value else None
+        if not self.against:
+            return _("%(kpi)s %(value)s — far outside the usual range", **facts)
+        own = self.against == "own"
+        if ratio is not None and ratio >= 1.5:
+            facts["ratio"] = _ratio(ratio)
+            return (
+                _("%(kpi)s %(value)s — about %(ratio)s× %(employee)s's usual %(usual)s", **facts)
+                if own
+                else _("%(kpi)s %(value)s — about %(ratio)s× the team's usual %(usual)s", **facts)
+            )
+        if ratio is not None and ratio <= 2 / 3:
+            facts["percent"] = round(ratio * 100)
+            return (
+                _(
+                    "%(kpi)s %(value)s — only about %(percent)s%% of %(employee)s's usual "
+                    "%(usual)s",
+                    **facts,
+                )
+                if own
+                else _(
+                    "%(kpi)s %(value)s — only about %(percent)s%% of the team's usual %(usual)s",
+                    **facts,
+                )
+            )
+        return (
+            _("%(kpi)s %(value)s — far from %(employee)s's usual %(usual)s", **facts)
+            if own
+            else _("%(kpi)s %(value)s — far from the team's usual %(usual)s", **facts)
+        )
+
+    def _checkin_reason(self):
+        _ = self.env._
+        unit = self.key_result_id.unit or ""
+        facts = {
+            "kr": self.key_result_id.name or "",
+            "value": _number(self.value, unit),
+            "step": round(self.step),
+            "usual": round(self.usual_value),
+            "employee": self.employee_id.name,
+        }
+        if not self.against:
+            return _("Check-in %(value)s on “%(kr)s” — far outside the usual pace", **facts)
+        if self.against == "own":
+            return _(
+                "Check-in %(value)s on “%(kr)s” moved it %(step)s%% of the way to its target "
+                "in one step; %(employee)s's usual step is about %(usual)s%%",
+                **facts,
+            )
+        return _(
+            "Check-in %(value)s on “%(kr)s” moved it %(step)s%% of the way to its target "
+            "in one step; the team's usual step is about %(usual)s%%",
+            **facts,
+        )
+
+    def action_open_value(self):
+        """The flagged value (or check-in) in a dialog: read it, correct it there."""
+        self.ensure_one()
+        record = self.measurement_id or self.checkin_id
+        if not record:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     @api.model
     def _create_flags(self, vals_list):
@@ -126,15 +247,8 @@ class OkrAnomalyFlag(models.Model):
                         "measurement_id": measurement.id,
                         "date": measurement.date,
                         "value": measurement.value,
-                        "reason": self.env._(
-                            "%(kpi)s %(value)g is %(z)s robust deviations from the %(against)s",
-                            kpi=definition.name,
-                            value=measurement.value,
-                            z=abs(found.z),
-                            against=self.env._("employee's usual values")
-                            if found.against == "own history"
-                            else self.env._("team's values"),
-                        ),
+                        "against": "own" if found.against == "own history" else "team",
+                        "usual_value": found.usual,
                     }
                 )
         return self._create_flags(vals_list)
@@ -203,6 +317,7 @@ class OkrAnomalyFlag(models.Model):
                 steps[checkin.id],
                 own.get(result.id, []),
                 team.get(result.department_id.id, []) if result.department_id else [],
+                at_least=STEP_AT_LEAST,
             )
             if found:
                 vals_list.append(
@@ -212,16 +327,9 @@ class OkrAnomalyFlag(models.Model):
                         "checkin_id": checkin.id,
                         "date": checkin.date,
                         "value": checkin.value,
-                        "reason": self.env._(
-                            "Check-in on “%(kr)s” moved it %(step).0f%% of the way to its "
-                            "target, %(z)s robust deviations from the %(against)s",
-                            kr=result.name,
-                            step=steps[checkin.id],
-                            z=abs(found.z),
-                            against=self.env._("employee's usual pace")
-                            if found.against == "own history"
-                            else self.env._("team's usual pace"),
-                        ),
+                        "against": "own" if found.against == "own history" else "team",
+                        "usual_value": found.usual,
+                        "step": steps[checkin.id],
                     }
                 )
         return self._create_flags(vals_list)

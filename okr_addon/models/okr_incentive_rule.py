@@ -338,7 +338,7 @@ class OkrIncentiveRule(models.Model):
                 .search(
                     [
                         ("employee_id", "in", employees.ids),
-                        ("state", "=", "open"),
+                        ("state", "in", ("open", "confirmed")),
                         ("date", ">=", date_from),
                         ("date", "<=", date_to),
                     ]
@@ -347,7 +347,12 @@ class OkrIncentiveRule(models.Model):
             for flag in flags:
                 failures.setdefault(
                     flag.employee_id.id,
-                    self.env._("open anomaly flag to review: %(reason)s", reason=flag.reason),
+                    self.env._("open anomaly flag to review: %(reason)s", reason=flag.reason)
+                    if flag.state == "open"
+                    else self.env._(
+                        "a value confirmed wrong waits for its correction: %(reason)s",
+                        reason=flag.reason,
+                    ),
                 )
         if self.gate_skill_id:
             holders = (

@@ -28,6 +28,25 @@ def test_anomaly_against_own_history_then_team():
     team = [5.0, 6.0, 5.5, 6.2, 5.8, 6.1]
     assert stats.anomaly(0.5, [1.0], team).against == "team"
     assert stats.anomaly(0.5, [1.0], [2.0]) is None, "too little data: no flag"
+    assert flag.usual == 4.05
+
+
+def test_values_within_the_usual_range_are_never_flagged():
+    weekly = [4.4, 4.3, 4.1, 4.2, 4.5, 4.0]
+    assert stats.anomaly(4.45, weekly, []) is None, "inside the employee's own range"
+    team = [2.0, 2.1, 2.0, 2.2, 2.1, 2.0, 6.0]
+    assert stats.anomaly(5.8, [2.0] * 2, team) is None, "inside the team's range"
+
+
+def test_a_small_difference_is_not_remarkable_however_tight_the_history():
+    tight = [2.10, 2.11, 2.10, 2.09, 2.10, 2.11]
+    assert stats.robust_z(2.3, tight) > 3.5
+    assert stats.anomaly(2.3, tight, []) is None, "10% off the usual: ordinary"
+    flag = stats.anomaly(4.2, tight, [])
+    assert (flag.against, flag.usual) == ("own history", 2.1)
+    steps = [5.0, 4.0, 6.0, 5.0, 4.0]
+    assert stats.anomaly(40.0, [], steps, at_least=50) is None, "40% of the way: no alarm"
+    assert stats.anomaly(65.0, [], steps, at_least=50).usual == 5.0
 
 
 def test_suggestion_wang_wu():
