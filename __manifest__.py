@@ -45,10 +45,12 @@
         "views/okr_connector_views.xml",
         "views/okr_connector_upload_views.xml",
         "views/okr_analytics_views.xml",
+        "views/okr_home_views.xml",
         "views/okr_menus.xml",
     ],
     "assets": {
         "web.assets_frontend": ["okr_addon/static/src/js/okr_portal_checkin.js"],
+        "web.assets_backend": ["okr_addon/static/src/js/okr_user_menu.js"],
     },
     "demo": [
         "demo/okr_demo.xml",

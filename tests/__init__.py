@@ -11,6 +11,7 @@ from . import (
     test_demo_stories,
     test_forecast,
     test_forecast_alert_mixin,
+    test_home,
     test_i18n,
     test_incentive,
     test_incentive_deductions,

@@ -493,6 +493,7 @@ class TestAccessMatrix(KpiCase):
             "okr.next.cycle.wizard.line",
             "okr.incentive.line.withdraw",
             "okr.skill.kpi.report",
+            "okr.home",  # the app's landing page: counts read with the user's own rights
             # configuration rows of a model above, with its access
             "okr.incentive.tier",  # the rule's tiers
             "okr.behaviour.dimension",  # behaviour scores do not feed pay (test_profile)

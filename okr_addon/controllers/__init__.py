@@ -1,1 +1,1 @@
-from . import kiosk, portal
+from . import home, kiosk, portal

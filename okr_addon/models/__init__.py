@@ -26,6 +26,7 @@ from . import (
     okr_connector_remote,
     okr_connector_run,
     okr_cycle,
+    okr_home,
     okr_demo_history,
     okr_incentive_line,
     okr_incentive_posting,

@@ -49,7 +49,9 @@ class OkrKeyResult(models.Model):
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
     objective_id = fields.Many2one("okr.objective", required=True, ondelete="cascade", index=True)
-    employee_id = fields.Many2one(related="objective_id.employee_id", store=True)
+    employee_id = fields.Many2one(
+        related="objective_id.employee_id", store=True, group_expand="_group_expand_team"
+    )
     department_id = fields.Many2one(related="objective_id.department_id", store=True)
     cycle_id = fields.Many2one(related="objective_id.cycle_id", store=True)
     company_id = fields.Many2one(related="objective_id.company_id", store=True)
@@ -140,6 +142,14 @@ class OkrKeyResult(models.Model):
     forecast_high = fields.Float(compute="_compute_forecast", store=True)
     forecast_note = fields.Char(compute="_compute_forecast", store=True)
     likely_to_miss = fields.Boolean(compute="_compute_forecast", store=True)
+
+    @api.model
+    def _group_expand_team(self, employees, domain):
+        """On the Team Board, every member of the manager's team has a column, those
+        without a key result too (an empty column: no objective yet)."""
+        if not self.env.context.get("okr_team_board"):
+            return employees
+        return employees | self.env["okr.home"]._team()
 
     @api.depends(
         "checkin_ids.value",
