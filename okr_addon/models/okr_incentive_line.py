@@ -166,10 +166,12 @@ class OkrIncentiveLine(models.Model):
         posted under an old code is reversed there). A withdrawn line wants
         nothing. A blocked or failed line cannot say what is due, so it keeps
         what was posted: a gate or a missing contract never claws back a payment.
+        A line held by a disputed value keeps what was posted too, until the
+        dispute is settled.
         """
         if self.state == "withdrawn":
             return {}
-        if self.state != "ok":
+        if self.state != "ok" or self.held:
             return dict(posted)
         amount = 0.0 if self.amount_type == "points" else self.amount
         return split_by_code(amount, self.rule_id.input_code, self.rule_id.deduction_code)
