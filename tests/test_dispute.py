@@ -203,3 +203,36 @@ class TestDispute(IncentiveCase):
         run.with_user(self.user_admin).action_post()
         with self.assertRaisesRegex(UserError, "already paid: talk to HR"):
             self._dispute(reason="Still wrong")
+
+    def test_the_settle_dialog(self):
+        self._approved_run()
+        dispute = self._dispute()
+        action = (
+            dispute.with_user(self.user_manager)
+            .with_context(okr_settle_mode="correct")
+            .action_open_settle()
+        )
+        self.assertEqual(action["context"]["default_mode"], "correct")
+        with self.assertRaises(AccessError):
+            dispute.with_user(self.user_colleague).action_open_settle()
+        wizard = (
+            self.env["okr.dispute.settle"]
+            .with_user(self.user_manager)
+            .with_context(action["context"])
+            .create({"note": "Scale recalibrated", "corrected_value": 4.5})
+        )
+        wizard.action_settle()
+        self.assertEqual(
+            (dispute.state, dispute.corrected_value, dispute.settlement_note),
+            ("corrected", 4.5, "Scale recalibrated"),
+        )
+        self.assertEqual(self.m_colleague.value, 4.5)
+
+    def test_a_connector_value_is_corrected_at_its_source_or_by_hr(self):
+        brought = self._measure(self.scrap, self.emp_colleague, D(2026, 11, 12), 8.0, "connector")
+        dispute = self._dispute(measurement=brought)
+        with self.assertRaisesRegex(AccessError, "corrected at its source"):
+            dispute.with_user(self.user_manager).action_settle("Lower", corrected_value=4.0)
+        self.assertEqual((dispute.state, brought.value), ("open", 8.0))
+        dispute.with_user(self.user_admin).action_settle("Terminal fixed", corrected_value=4.0)
+        self.assertEqual((dispute.state, brought.value), ("corrected", 4.0))
