@@ -236,3 +236,18 @@ class TestDispute(IncentiveCase):
         self.assertEqual((dispute.state, brought.value), ("open", 8.0))
         dispute.with_user(self.user_admin).action_settle("Terminal fixed", corrected_value=4.0)
         self.assertEqual((dispute.state, brought.value), ("corrected", 4.0))
+
+    def test_a_line_held_by_two_disputes_waits_for_both(self):
+        run = self._approved_run()
+        line = self._line(run, self.emp_colleague)
+        first = self._dispute()
+        second = self._dispute(
+            measurement=self._measure(self.scrap, self.emp_colleague, D(2026, 11, 11), 6.0)
+        )
+        self.assertEqual(line.hold_dispute_ids, first | second)
+        first.with_user(self.user_manager).action_settle("Stands")
+        self.assertTrue(line.held, "the other dispute still holds it")
+        self.assertEqual(run.with_user(self.user_admin).action_post().employee_id, self.emp_worker)
+        second.with_user(self.user_manager).action_settle("Stands too")
+        posted = run.with_user(self.user_admin).action_post()
+        self.assertEqual(self._amounts(posted), [("Zhang San", line.amount)])

@@ -89,6 +89,7 @@ class OkrDispute(models.Model):
         "line_id",
         string="Held Incentive Lines",
         readonly=True,
+        check_company=True,
     )
 
     _open_value_uniq = models.UniqueIndex(

@@ -15,6 +15,7 @@ class OkrIncentiveLine(models.Model):
         string="Held by Disputes",
         readonly=True,
         copy=False,
+        check_company=True,
     )
     held = fields.Boolean(
         compute="_compute_held",

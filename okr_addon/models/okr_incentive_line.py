@@ -112,18 +112,20 @@ class OkrIncentiveLine(models.Model):
         for line in self:
             allowed = line.company_id.parent_ids
             for name in names:
-                company = line[name].company_id
-                if company and company not in allowed:
-                    raise UserError(
-                        self.env._(
-                            "Incentive line of %(employee)s: %(record)s belongs to %(other)s, "
-                            "not to %(company)s.",
-                            employee=line.employee_id.name,
-                            record=line[name].display_name,
-                            other=company.name,
-                            company=line.company_id.name,
+                # Several companies for a many2many (the disputes holding the line).
+                for company in line[name].company_id:
+                    if company not in allowed:
+                        record = line[name].filtered(lambda r, c=company: r.company_id == c)
+                        raise UserError(
+                            self.env._(
+                                "Incentive line of %(employee)s: %(record)s belongs to "
+                                "%(other)s, not to %(company)s.",
+                                employee=line.employee_id.name,
+                                record=record[:1].display_name,
+                                other=company.name,
+                                company=line.company_id.name,
+                            )
                         )
-                    )
 
     def _with_ledger_keys(self, vals_list):
         """Give new lines their ledger key: rule code, employee and period as they
