@@ -35,6 +35,7 @@
         "views/kpi_measurement_views.xml",
         "views/okr_incentive_views.xml",
         "views/okr_anomaly_flag_views.xml",
+        "views/okr_dispute_views.xml",
         "views/okr_behaviour_views.xml",
         "report/hr_employee_profile_report.xml",
         "views/hr_employee_views.xml",

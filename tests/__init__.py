@@ -9,6 +9,8 @@ from . import (
     test_connector_secrets,
     test_connector_security,
     test_demo_stories,
+    test_dispute,
+    test_dispute_portal,
     test_forecast,
     test_forecast_alert_mixin,
     test_home,

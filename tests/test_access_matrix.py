@@ -140,6 +140,20 @@ MATRIX = {
         "write:input_code": NOBODY,
         "write:state": NOBODY,
     },
+    "okr.dispute": {
+        "read": OWNER_MANAGER_HR,
+        # opened from the phone page or the kiosk only (okr.self.service)
+        "create": NOBODY,
+        "unlink": NOBODY,
+        "write:state": NOBODY,
+        "write:reason": NOBODY,
+        "write:settlement_note": NOBODY,
+        "write:corrected_value": NOBODY,
+        "write:held_line_ids": NOBODY,
+        # the employee's manager or HR of the company, never the employee
+        "settle": MANAGER_AND_HR,
+        "correct": MANAGER_AND_HR,
+    },
     "okr.training.recommendation": {
         "read": OWNER_MANAGER_HR,
         "unlink": MANAGER_AND_HR,
@@ -232,6 +246,19 @@ class TestAccessMatrix(KpiCase):
         )
         cls._incentives()
         cls._connector_records()
+        # Wang Wu disputes a value of next month: it holds the next run's line.
+        cls.dispute = cls.env["okr.dispute"]._open_dispute(
+            cls.emp_worker,
+            "Not my scrap",
+            measurement=cls.env["kpi.measurement"].create(
+                {
+                    "definition_id": cls.scrap.id,
+                    "employee_id": cls.emp_worker.id,
+                    "date": D(2026, 12, 3),
+                    "value": 4.4,
+                }
+            ),
+        )
 
     @classmethod
     def _incentives(cls):
@@ -317,6 +344,7 @@ class TestAccessMatrix(KpiCase):
             "okr.sync.log": self.sync_log,
             "okr.sync.log.line": self.sync_line,
             "okr.connector.binding": self.binding,
+            "okr.dispute": self.dispute,
         }[model]
 
     def _create_values(self, model, variant):
@@ -377,6 +405,12 @@ class TestAccessMatrix(KpiCase):
                 "amount": 5000,
                 "explanation": "gift",
             },
+            "okr.dispute": {
+                "employee_id": self.emp_worker.id,
+                "measurement_id": self.measurement.id,
+                "date": D(2026, 11, 3),
+                "reason": "Not mine",
+            },
             "okr.incentive.posting": {
                 "line_id": self.line.id,
                 "currency_id": currency,
@@ -414,6 +448,10 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.posting", "state"): "paid",
             ("okr.incentive.rule", "input_code"): "OKR_BONUS_2",
             ("okr.connector", "allow_local_network"): True,
+            ("okr.dispute", "state"): "confirmed",
+            ("okr.dispute", "reason"): "Another reason",
+            ("okr.dispute", "settlement_note"): "Settled by hand",
+            ("okr.dispute", "held_line_ids"): [(6, 0, self.line.ids)],
         }
         value = special.get((model, field), 0.97 if field != "name" else "Renamed")
         vals = {field: value}
@@ -438,16 +476,14 @@ class TestAccessMatrix(KpiCase):
             record.write(self._write_values(model, arg))
         elif kind == "approve":
             self.submitted.with_user(user).action_approve()
-        elif kind == "close":
-            record.action_close()
-        elif kind == "dismiss":
-            record.action_dismiss()
-        elif kind == "compute":
-            record.action_compute()
+        elif kind in ("close", "dismiss", "compute"):
+            getattr(record, f"action_{kind}")()
         elif kind == "approve_run":
             self.next_run.with_user(user).action_approve()
         elif kind == "withdraw":
             record.action_withdraw("Counted twice")
+        elif kind in ("settle", "correct"):
+            record.action_settle("Checked", corrected_value=4.0 if kind == "correct" else None)
         else:
             raise NotImplementedError(operation)
         self.env.flush_all()
@@ -492,6 +528,7 @@ class TestAccessMatrix(KpiCase):
             "okr.next.cycle.wizard",
             "okr.next.cycle.wizard.line",
             "okr.incentive.line.withdraw",
+            "okr.dispute.settle",
             "okr.skill.kpi.report",
             "okr.home",  # the app's landing page: counts read with the user's own rights
             # configuration rows of a model above, with its access

@@ -55,6 +55,9 @@ class OkrKiosk(http.Controller):
             seconds_left=max(int(data.get("expires", 0) - time.time()), 1),
             key_results=service._key_results(employee),
             kpi_targets=service._kpi_targets(employee),
+            dispute_values=service._disputable_values(employee),
+            disputes=service._disputes(employee),
+            dispute_action=f"/okr/kiosk/{token}/dispute",
             message=kwargs.get("message"),
             error=kwargs.get("error"),
         )
@@ -90,6 +93,27 @@ class OkrKiosk(http.Controller):
         self._company(token)
         request.session.pop(SESSION_KEY, None)
         return request.redirect(f"/okr/kiosk/{token}")
+
+    @http.route(
+        "/okr/kiosk/<string:token>/dispute",
+        type="http",
+        auth="public",
+        methods=["POST"],
+    )
+    def kiosk_dispute(self, token, **post):
+        """Dispute one of the identified employee's values or attendance days."""
+        company = self._company(token)
+        employee = self._session_employee(company)
+        if not employee:
+            raise request.not_found()
+        try:
+            request.env["okr.self.service"]._dispute(employee, post)
+        except AccessError as error:
+            raise request.not_found() from error
+        except UserError as error:
+            return request.redirect(f"/okr/kiosk/{token}?error={quote(error.args[0])}")
+        message = request.env._("Sent: your manager will look at it.")
+        return request.redirect(f"/okr/kiosk/{token}?message={quote(message)}")
 
     @http.route(
         "/okr/kiosk/<string:token>/<string:kind>/<int:record_id>",

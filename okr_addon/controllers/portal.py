@@ -76,6 +76,9 @@ class OkrPortal(CustomerPortal):
             "kpi_targets": service._kpi_targets(employee),
             "incentive_lines": lines,
             "feedback": feedback,
+            "dispute_values": service._disputable_values(employee),
+            "disputes": service._disputes(employee),
+            "dispute_action": "/my/okr/dispute",
             **extra,
         }
 
@@ -184,4 +187,18 @@ class OkrPortal(CustomerPortal):
         except UserError as error:
             return request.redirect(f"/my/okr?error={quote(error.args[0])}")
         message = request.env._("Saved: %(kpi)s", kpi=target.definition_id.name)
+        return request.redirect(f"/my/okr?message={quote(message)}")
+
+    @http.route("/my/okr/dispute", type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_okr_dispute(self, **post):
+        """Dispute one of the user's own KPI values or attendance days (404 for anyone
+        else's value, a message when refused)."""
+        employee = self._okr_employee()
+        try:
+            request.env["okr.self.service"]._dispute(employee, post)
+        except AccessError as error:
+            raise request.not_found() from error
+        except UserError as error:
+            return request.redirect(f"/my/okr?error={quote(error.args[0])}")
+        message = request.env._("Sent: your manager will look at it.")
         return request.redirect(f"/my/okr?message={quote(message)}")

@@ -28,6 +28,7 @@ from . import (
     okr_cycle,
     okr_home,
     okr_demo_history,
+    okr_dispute,
     okr_incentive_line,
     okr_incentive_posting,
     okr_incentive_rule,
@@ -41,6 +42,7 @@ from . import (
     okr_objective,
     okr_objective_workflow,
     okr_self_service,
+    okr_self_service_dispute,
     okr_skill_kpi_report,
     okr_sync_log,
     okr_sync_log_line,
@@ -48,3 +50,6 @@ from . import (
     res_company,
     res_config_settings,
 )
+
+# After the incentive line and run it extends.
+from . import okr_incentive_hold

@@ -112,18 +112,20 @@ class OkrIncentiveLine(models.Model):
         for line in self:
             allowed = line.company_id.parent_ids
             for name in names:
-                company = line[name].company_id
-                if company and company not in allowed:
-                    raise UserError(
-                        self.env._(
-                            "Incentive line of %(employee)s: %(record)s belongs to %(other)s, "
-                            "not to %(company)s.",
-                            employee=line.employee_id.name,
-                            record=line[name].display_name,
-                            other=company.name,
-                            company=line.company_id.name,
+                # Several companies for a many2many (the disputes holding the line).
+                for company in line[name].company_id:
+                    if company not in allowed:
+                        record = line[name].filtered(lambda r, c=company: r.company_id == c)
+                        raise UserError(
+                            self.env._(
+                                "Incentive line of %(employee)s: %(record)s belongs to "
+                                "%(other)s, not to %(company)s.",
+                                employee=line.employee_id.name,
+                                record=record[:1].display_name,
+                                other=company.name,
+                                company=line.company_id.name,
+                            )
                         )
-                    )
 
     def _with_ledger_keys(self, vals_list):
         """Give new lines their ledger key: rule code, employee and period as they
@@ -166,10 +168,12 @@ class OkrIncentiveLine(models.Model):
         posted under an old code is reversed there). A withdrawn line wants
         nothing. A blocked or failed line cannot say what is due, so it keeps
         what was posted: a gate or a missing contract never claws back a payment.
+        A line held by a disputed value keeps what was posted too, until the
+        dispute is settled.
         """
         if self.state == "withdrawn":
             return {}
-        if self.state != "ok":
+        if self.state != "ok" or self.held:
             return dict(posted)
         amount = 0.0 if self.amount_type == "points" else self.amount
         return split_by_code(amount, self.rule_id.input_code, self.rule_id.deduction_code)

@@ -188,6 +188,8 @@ class OkrIncentiveRun(models.Model):
             run._apply_lawful_deductions(wanted)
             action = trusted(run)
             action._sync_lines(wanted)
+            # The lines now read the settled values: corrected disputes release them.
+            self.env["okr.dispute"]._refresh_holds(run.line_ids, recomputed=True)
             action.write({"state": "computed", "computed_by": self.env.uid, "approved_by": False})
         return True
 

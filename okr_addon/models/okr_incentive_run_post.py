@@ -53,11 +53,25 @@ class OkrIncentiveRun(models.Model):
             raise UserError(self.env._("Approve the run before posting it."))
         postings = trusted(self.env["okr.incentive.posting"])
         for run in trusted(self):
+            self.env["okr.dispute"]._refresh_holds(run.line_ids, recomputed=False)
             postings |= run._post_deltas()
-            run.line_ids.with_env(self.env)._recognize()
+            run.line_ids.filtered(lambda line: not line.held).with_env(self.env)._recognize()
             run.write({"state": "posted"})
+            run._tell_held()
         postings._deliver()
         return postings.with_env(self.env)
+
+    def _tell_held(self):
+        """Say in the chatter which lines a dispute kept out of this posting."""
+        held = self.line_ids.filtered("held")
+        if held:
+            self.message_post(
+                body=self.env._(
+                    "Not posted, held by a disputed value: %(employees)s. Post again "
+                    "once the disputes are settled.",
+                    employees=format_list(self.env, held.employee_id.mapped("name")),
+                )
+            )
 
     def _post_deltas(self):
         lines = self.line_ids
@@ -106,7 +120,7 @@ class OkrIncentiveRun(models.Model):
                 "currency": line.currency_id.name,
                 "explanation": line.explanation,
             }
-            for line in self.line_ids.filtered(lambda line: line.state == "ok")
+            for line in self.line_ids.filtered(lambda line: line.state == "ok" and not line.held)
         ]
 
     def _download(self, data, extension, mimetype):
