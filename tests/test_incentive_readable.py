@@ -44,6 +44,13 @@ class TestIncentiveLinesReadable(IncentiveCase):
         self.assertEqual(colleague.label, "Scrap rate deduction")
         self.assertNotIn("bonus", colleague.display_name.lower())
         self.assertEqual(colleague.display_name, "Scrap rate deduction · Zhang San")
+        # The employee reads it so too, without any access to the rules themselves.
+        own = colleague.with_user(self.user_colleague)
+        self.assertFalse(
+            self.env["okr.incentive.rule"].with_user(self.user_colleague).has_access("read")
+        )
+        self.assertEqual(own.label, "Scrap rate deduction")
+        self.assertEqual(own.display_name, "Scrap rate deduction · Zhang San")
         self.rule.deduction_name = "Scrap deduction"
         self.assertEqual(colleague.label, "Scrap deduction", "the rule's own name for it")
         self.assertEqual(worker.label, "Scrap bonus")

@@ -101,12 +101,16 @@ class OkrIncentiveLine(models.Model):
     @api.depends("amount", "rule_id.name", "rule_id.deduction_name", "rule_id.definition_id")
     @api.depends_context("lang")
     def _compute_label(self):
-        for line in self:
-            line.label = line._deduction_label() if line.amount < 0 else line.rule_id.name
+        # Whoever may read a line (an employee: their own) reads its rule's names with
+        # it, though employees have no access to the rules themselves.
+        readable = self._filtered_access("read")
+        (self - readable).label = False
+        for line in readable:
+            rule = line.rule_id.sudo()
+            line.label = line._deduction_label(rule) if line.amount < 0 else rule.name
 
-    def _deduction_label(self):
+    def _deduction_label(self, rule):
         """A deduction's name: the rule's own, else "<KPI or basis> deduction"."""
-        rule = self.rule_id
         if rule.deduction_name:
             return rule.deduction_name
         subject = rule.definition_id.name or {
@@ -118,8 +122,10 @@ class OkrIncentiveLine(models.Model):
     @api.depends("label", "employee_id")
     @api.depends_context("lang")
     def _compute_display_name(self):
-        for line in self:
-            line.display_name = f"{line.label} · {line.employee_id.name}"
+        readable = self._filtered_access("read")
+        (self - readable).display_name = False
+        for line in readable:  # the line's own employee, like its label's rule
+            line.display_name = f"{line.label} · {line.employee_id.sudo().name}"
 
     @api.depends("employee_id")
     def _compute_department_id(self):
