@@ -80,6 +80,54 @@ class TestForecastAndEarlyWarning(KpiCase):
         with freeze_time("2026-12-15"):
             self.assertNotIn(rising, self.env["kpi.target"]._cron_forecast(), "ended: left alone")
 
+    def test_no_data_says_not_enough_data_instead_of_zero(self):
+        empty = self._target(self.output, self.emp_worker, target=3000)
+        kr = self._running_kr(self.emp_colleague)
+        with freeze_time("2026-11-11"):
+            empty.with_user(self.user_manager).action_update_forecast()
+        for record in (empty, kr):
+            self.assertFalse(record.has_forecast)
+            self.assertEqual(record.forecast_display, "Not enough data", record._name)
+        self.assertIn("Too little history", empty.forecast_note)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["okr_addon"], ["zh_CN"], overwrite=True)
+        self.assertEqual(
+            empty.with_context(lang="zh_CN").forecast_display,
+            "数据不足",
+            "new users in a Chinese plant read it in Chinese",
+        )
+        for day in (2, 5, 9):
+            self._check_in(kr, D(2026, 10, day), 6.5)
+        self.assertTrue(kr.has_forecast)
+        self.assertEqual(kr.forecast_display, "6.50")
+        company = self._target(self.output, target=9000)  # not forecast at all: empty
+        self.assertFalse(company.forecast_display)
+
+    def test_sum_kpi_forecasts_the_period_total_at_its_pace_so_far(self):
+        # Output (a sum KPI) in November, 3,000 pieces targeted; batches typed in every
+        # 5 days from Nov 8: 5,000 pieces by Nov 21 (20 days gone of 30).
+        target = self._target(self.output, self.emp_worker, target=3000, floor=0)
+        for day, value in ((8, 1500), (13, 1700), (18, 1800)):
+            self._measure(self.output, self.emp_worker, D(2026, 11, day), value)
+        with freeze_time("2026-11-21"):
+            self.env["kpi.target"]._cron_forecast()
+        self.assertEqual(target.actual, 5000)
+        self.assertTrue(target.has_forecast)
+        self.assertAlmostEqual(target.forecast_value, 5000 * 30 / 20)
+        self.assertLess(target.forecast_low, target.forecast_value)
+        self.assertFalse(target.likely_to_miss)
+        self.assertIn("Heading for 7500 pcs by 2026-11-30", target.forecast_note)
+        kr = self._running_kr(
+            self.emp_worker,
+            name="Output",
+            start_value=0,
+            target_value=3000,
+            cumulative=True,
+            kpi_target_id=target.id,
+        )
+        self.assertAlmostEqual(kr.forecast_value, 7500, msg="the key result shows the same")
+        self.assertTrue(kr.has_forecast)
+
 
 @tagged("post_install", "-at_install")
 class TestCheckinAnomaly(KpiCase):

@@ -196,8 +196,9 @@ class TestOkrWorkflow(OkrCase):
         team = Objective.search([("in_my_team", "=", True), ("cycle_id", "=", self.cycle.id)])
         self.assertEqual(team, theirs | frontline)
         self.assertNotIn(mine, team)
-        theirs.with_user(self.user_manager).action_approve()
-        mine.with_user(self.user_admin).action_approve()
+        with freeze_time("2026-10-05"):
+            theirs.with_user(self.user_manager).action_approve()
+            mine.with_user(self.user_admin).action_approve()
         self.env["okr.checkin"].create(
             {
                 "key_result_id": mine.key_result_ids.id,
@@ -213,3 +214,50 @@ class TestOkrWorkflow(OkrCase):
             self.assertEqual(at_risk, theirs)
             self.assertTrue(theirs.is_at_risk)
             self.assertFalse(mine.is_at_risk)
+
+
+@tagged("post_install", "-at_install")
+class TestAtRiskSinceRunning(OkrCase):
+    """At risk compares progress with the time since the objective started running."""
+
+    def test_approved_late_in_the_cycle_is_not_at_risk_on_day_one(self):
+        self.assertEqual(self.company.okr_at_risk_grace_days, 7, "a week by default")
+        late = self._objective(self.emp_worker)
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        risky = [("is_at_risk", "=", True), ("cycle_id", "=", self.cycle.id)]
+        with freeze_time("2026-12-01"):  # two thirds into Q4, no progress at all
+            late.with_user(self.user_manager).action_approve()
+            self.assertEqual(late.date_approved, datetime.date(2026, 12, 1))
+            self.assertFalse(late.is_at_risk)
+            self.assertEqual(late.expected_progress, 0.0)
+            self.assertNotIn(late, Objective.search(risky))
+        with freeze_time("2026-12-07"):  # still within the week's grace
+            late.invalidate_recordset(["is_at_risk"])
+            self.assertFalse(late.is_at_risk)
+        with freeze_time("2026-12-11"):  # 10 of its 30 days gone, nothing done
+            late.invalidate_recordset(["is_at_risk", "expected_progress"])
+            self.assertTrue(late.is_at_risk)
+            self.assertAlmostEqual(late.expected_progress, 10 / 30)
+            self.assertIn(late, Objective.search(risky))
+
+    def test_grace_period_is_a_company_setting(self):
+        late = self._objective(self.emp_worker)
+        with freeze_time("2026-12-02"):
+            late.with_user(self.user_manager).action_approve()
+            # the owner does not believe in it: a low confidence flags it, after the grace
+            self.env["okr.checkin"].create(
+                {"key_result_id": late.key_result_ids.id, "value": 6.9, "confidence": 0.1}
+            )
+        settings = self.env["res.config.settings"].create({"okr_at_risk_grace_days": 14})
+        settings.execute()
+        self.assertEqual(self.company.okr_at_risk_grace_days, 14)
+        with freeze_time("2026-12-12"):
+            late.invalidate_recordset(["is_at_risk"])
+            self.assertFalse(late.is_at_risk, "two weeks of grace now")
+        self.company.okr_at_risk_grace_days = 0
+        with freeze_time("2026-12-03"):
+            late.invalidate_recordset(["is_at_risk"])
+            self.assertTrue(late.is_at_risk, "no grace: the low confidence counts at once")
+        with self.assertRaises(ValidationError):
+            self.company.okr_at_risk_grace_days = -1
+        self.assertEqual(self.company.okr_at_risk_grace_days, 0)

@@ -93,3 +93,40 @@ def is_at_risk(progress, expected, confidence=None, tolerance=0.2, low_confidenc
     if confidence is not None and confidence < low_confidence:
         return True
     return progress + tolerance < expected
+
+
+def running_start(cycle_start, date_approved):
+    """The day an objective started running: its approval, or its cycle's start when it
+    was approved before the cycle began (None: neither is known)."""
+    days = [day for day in (cycle_start, date_approved) if day]
+    return max(days) if days else None
+
+
+def objective_health(
+    progress,
+    cycle_start,
+    cycle_end,
+    date_approved,
+    today,
+    *,
+    confidence=None,
+    grace_days=7,
+    tolerance=0.2,
+    low_confidence=0.4,
+):
+    """(expected progress, at risk) of a running objective on ``today``.
+
+    The plan starts when the objective started running (``running_start``), not
+    when its cycle did: one approved late in the cycle is expected at 0% on the
+    day it is approved and at 100% at the cycle end. For the first ``grace_days``
+    days after it started running nothing flags it; afterwards it is at risk when
+    its progress lags that plan by more than ``tolerance`` or the owner's last
+    confidence is below ``low_confidence``.
+    """
+    start = running_start(cycle_start, date_approved)
+    if start is None or not cycle_end:
+        return 0.0, False
+    expected = expected_progress(start, cycle_end, today)
+    if (today - start).days < max(grace_days, 0):
+        return expected, False
+    return expected, is_at_risk(progress, expected, confidence, tolerance, low_confidence)

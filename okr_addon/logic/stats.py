@@ -7,6 +7,7 @@ number: it returns None (and the caller words why).
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from statistics import median
 
 MAD_TO_SIGMA = 1.4826  # makes the median absolute deviation comparable to a standard deviation
@@ -184,17 +185,54 @@ def running_actual(values, aggregation):
     return out
 
 
-def forecast_period_end(points, date_from, date_to, aggregation):
+def forecast_period_end(points, date_from, date_to, aggregation, today=None):
     """Project the actual a period will end with from its dated values so far.
 
-    ``points`` are (date, value) pairs inside [date_from, date_to]; the series of
-    the actual as it stood each day (running sum, mean, ...) is projected
-    linearly to ``date_to``. None with fewer than 3 dated points.
+    ``points`` are (date, value) pairs inside [date_from, date_to]. A sum KPI's
+    total so far is extrapolated over the whole period at its pace so far (see
+    ``forecast_period_total``); for the other aggregations the series of the
+    actual as it stood each day (mean, min, ...) is projected linearly to
+    ``date_to``. None with values on fewer than 3 days.
     """
     points = sorted(p for p in points if date_from <= p[0] <= date_to)
+    if aggregation == "sum":
+        return forecast_period_total(points, date_from, date_to, today)
     days = [(day - date_from).days for day, _value in points]
     actuals = running_actual([value for _day, value in points], aggregation)
     return forecast(zip(days, actuals, strict=True), (date_to - date_from).days)
+
+
+def forecast_period_total(points, date_from, date_to, today=None):
+    """The total a sum KPI's period heads for: the sum so far, plus its daily pace so
+    far over the days left, with a ~90% band.
+
+    The days gone are the days from ``date_from`` through yesterday (through today
+    once today has a value; through the last value when ``today`` is None), each
+    day without a value counting as 0: values typed in every few days, or only
+    from the middle of the period on, do not make a pace of their own. A trend
+    line through the running total would project the pace between the first and
+    the last value and, for late batches, promise about twice the real total.
+    None with values on fewer than 3 days.
+    """
+    daily = {}
+    for day, value in points:
+        if date_from <= day <= date_to:
+            daily[day] = daily.get(day, 0.0) + value
+    if len(daily) < 3:
+        return None
+    last = max(daily)
+    if today is not None:
+        last = max(last, today - timedelta(days=1))
+    last = min(last, date_to)
+    gone = (last - date_from).days + 1
+    left = (date_to - last).days
+    totals = [daily.get(date_from + timedelta(days=i), 0.0) for i in range(gone)]
+    so_far = sum(totals)
+    pace = so_far / gone
+    value = so_far + pace * left
+    sigma = math.sqrt(sum((t - pace) ** 2 for t in totals) / (gone - 1)) if gone > 1 else 0.0
+    spread = 1.645 * sigma * math.sqrt(left + left * left / gone)
+    return Forecast(value, value - spread, value + spread)
 
 
 @dataclass(frozen=True)

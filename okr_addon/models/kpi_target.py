@@ -55,6 +55,7 @@ class KpiTarget(models.Model):
         "actual",
         "has_actual",
         "forecast_value",
+        "has_forecast",
         "forecast_low",
         "forecast_high",
         "forecast_note",

@@ -25,6 +25,7 @@ has ``name``, ``company_id``, ``employee_id`` and ``unit`` fields and is a
 """
 
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
 
 from ..logic import stats, trends
 
@@ -37,6 +38,16 @@ class OkrForecastAlertMixin(models.AbstractModel):
     suggested_target = fields.Float(compute="_compute_suggestion")
     suggestion_note = fields.Char(compute="_compute_suggestion")
     forecast_value = fields.Float(string="Forecast", readonly=True, copy=False)
+    has_forecast = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The values so far were enough for a forecast (values on 3 days at least).",
+    )
+    forecast_display = fields.Char(
+        string="Heading For",
+        compute="_compute_forecast_display",
+        help="The forecast, or “Not enough data” while the values are too few for one.",
+    )
     forecast_low = fields.Float(readonly=True, copy=False)
     forecast_high = fields.Float(readonly=True, copy=False)
     forecast_note = fields.Char(readonly=True, copy=False)
@@ -94,6 +105,20 @@ class OkrForecastAlertMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Forecast
     # ------------------------------------------------------------------
+    @api.depends("has_forecast", "forecast_value", "forecast_note")
+    @api.depends_context("lang")
+    def _compute_forecast_display(self):
+        """The forecast as the lists show it: a number only when there is one (never
+        0.00 for "no data"), "Not enough data" when the values were too few, empty
+        when nothing was forecast (a rolled-up or company target, a milestone)."""
+        for record in self:
+            if record.has_forecast:
+                record.forecast_display = formatLang(self.env, record.forecast_value)
+            elif record.forecast_note:
+                record.forecast_display = self.env._("Not enough data")
+            else:
+                record.forecast_display = False
+
     def _okr_forecast_values(self, projection, days):
         """Return the forecast fields of this record for ``projection`` (a
         stats.forecast result; None when values on ``days`` days are too few)."""
@@ -105,6 +130,7 @@ class OkrForecastAlertMixin(models.AbstractModel):
         }
         if projection is None:
             vals.update(
+                has_forecast=False,
                 forecast_value=0.0,
                 forecast_low=0.0,
                 forecast_high=0.0,
@@ -112,6 +138,7 @@ class OkrForecastAlertMixin(models.AbstractModel):
             )
             return vals
         vals.update(
+            has_forecast=True,
             forecast_value=projection.value,
             forecast_low=projection.low,
             forecast_high=projection.high,

@@ -72,6 +72,11 @@ class OkrIncentiveLine(models.Model):
         help="How much of this deduction was cut by law: the period's deductions take at "
         "most the company's share of the wage and leave at least the minimum wage.",
     )
+    label = fields.Char(
+        compute="_compute_label",
+        help="What the line is: the rule's name, or for a negative amount a deduction "
+        "(never “… bonus”).",
+    )
     explanation = fields.Char(required=True, readonly=True)
     state = fields.Selection(LINE_STATES, default="ok", required=True, readonly=True)
     withdrawal_reason = fields.Char(
@@ -90,6 +95,37 @@ class OkrIncentiveLine(models.Model):
         "(rule_id, employee_id, date_from, date_to)",
         "An employee has one incentive line per rule and period.",
     )
+
+    _rec_names_search = ["employee_id", "rule_id"]
+
+    @api.depends("amount", "rule_id.name", "rule_id.deduction_name", "rule_id.definition_id")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        # Whoever may read a line (an employee: their own) reads its rule's names with
+        # it, though employees have no access to the rules themselves.
+        readable = self._filtered_access("read")
+        (self - readable).label = False
+        for line in readable:
+            rule = line.rule_id.sudo()
+            line.label = line._deduction_label(rule) if line.amount < 0 else rule.name
+
+    def _deduction_label(self, rule):
+        """A deduction's name: the rule's own, else "<KPI or basis> deduction"."""
+        if rule.deduction_name:
+            return rule.deduction_name
+        subject = rule.definition_id.name or {
+            "okr_score": self.env._("OKR score"),
+            "attendance": self.env._("Attendance"),
+        }.get(rule.basis, self.env._("Incentive"))
+        return self.env._("%(subject)s deduction", subject=subject)
+
+    @api.depends("label", "employee_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        readable = self._filtered_access("read")
+        (self - readable).display_name = False
+        for line in readable:  # the line's own employee, like its label's rule
+            line.display_name = f"{line.label} · {line.employee_id.sudo().name}"
 
     @api.depends("employee_id")
     def _compute_department_id(self):
@@ -234,7 +270,7 @@ class OkrIncentiveLine(models.Model):
         bodies = {}
         for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
             bodies.setdefault(line.employee_id.id, []).append(
-                Markup("<p><b>%s</b>: %s</p>") % (line.rule_id.name, line.explanation)
+                Markup("<p><b>%s</b>: %s</p>") % (line.label, line.explanation)
             )
         if bodies:
             self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(

@@ -94,6 +94,13 @@ class OkrIncentiveRule(models.Model):
         required=True,
         help="Payslip input code for negative amounts (may equal the bonus code).",
     )
+    deduction_name = fields.Char(
+        string="Name of a Deduction",
+        translate=True,
+        help="What a negative amount under this rule is called on its lines, e.g. “Scrap "
+        "deduction” for a rule named “Scrap bonus”. Empty: the KPI's or basis' name and "
+        "“deduction”.",
+    )
     # --- Recognition ------------------------------------------------------------------
     post_chatter = fields.Boolean(string="Announce on the Employee", default=True)
     channel_id = fields.Many2one("discuss.channel", string="Announce in Channel")

@@ -4,10 +4,12 @@ exports and the external payroll."""
 import base64
 
 import psycopg2.errors
+from babel.dates import format_skeleton
 
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_list
+from odoo.tools.misc import babel_locale_parse
 
 from ...connectors import export as connector_export
 from ...connectors.payroll import PayrollSink
@@ -21,6 +23,59 @@ class OkrIncentiveRun(models.Model):
     external payroll API)."""
 
     _inherit = "okr.incentive.run"
+
+    payroll_waiting_note = fields.Char(
+        string="Waiting for Payroll",
+        compute="_compute_payroll_waiting_note",
+        help="Postings of this run that no payroll has taken yet, which payroll they "
+        "wait for and what to do.",
+    )
+
+    @api.depends("posting_ids.state", "posting_ids.target_date", "payroll_connector_id")
+    @api.depends_context("lang")
+    def _compute_payroll_waiting_note(self):
+        for run in self:
+            pending = run.posting_ids.filtered(lambda p: p.state == "pending")
+            run.payroll_waiting_note = run._okr_waiting_note(pending) if pending else False
+
+    def _okr_waiting_note(self, pending):
+        """Say how many of ``pending`` (this run's postings no payroll took yet) wait,
+        for which payroll period, and what delivers them. Payroll bridges override it."""
+        periods, _employees = self._okr_waiting_subjects(pending)
+        if self.payroll_connector_id:
+            return self.env._(
+                "%(postings)s for the payroll of %(periods)s: Send to External Payroll hands "
+                "them to %(connector)s.",
+                postings=self._okr_postings_wait(len(pending)),
+                periods=periods,
+                connector=self.payroll_connector_id.name,
+            )
+        return self.env._(
+            "%(postings)s for the payroll of %(periods)s, and no payroll takes them yet: "
+            "choose an external payroll connector on this run, or export the run for your "
+            "payroll system.",
+            postings=self._okr_postings_wait(len(pending)),
+            periods=periods,
+        )
+
+    def _okr_postings_wait(self, count):
+        """Return "1 posting waits" or "3 postings wait"."""
+        if count == 1:
+            return self.env._("1 posting waits")
+        return self.env._("%(count)s postings wait", count=count)
+
+    def _okr_waiting_subjects(self, pending):
+        """(the payroll months of ``pending`` as words, e.g. "Nov 2026", and the names of
+        their employees, at most three and "N others")."""
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        months = sorted({posting.target_date.replace(day=1) for posting in pending})
+        periods = format_list(self.env, [format_skeleton("yMMM", m, locale=locale) for m in months])
+        # The caller read these postings (their run's, under their record rules): only
+        # the names of their employees are read past hr.employee's field access.
+        names = sorted(set(pending.employee_id.sudo().mapped("name")))
+        if len(names) > 3:
+            names = [*names[:2], self.env._("%(count)s others", count=len(names) - 2)]
+        return periods, format_list(self.env, names)
 
     def _lock_for_posting(self):
         """Lock the runs' rows until the transaction ends, or refuse at once: two

@@ -138,6 +138,7 @@ class OkrKeyResult(models.Model):
         store=True,
         help="Where the check-ins so far lead by the end of the cycle (linear trend).",
     )
+    has_forecast = fields.Boolean(compute="_compute_forecast", store=True)
     forecast_low = fields.Float(compute="_compute_forecast", store=True)
     forecast_high = fields.Float(compute="_compute_forecast", store=True)
     forecast_note = fields.Char(compute="_compute_forecast", store=True)

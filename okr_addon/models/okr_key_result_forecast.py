@@ -24,6 +24,7 @@ class OkrKeyResult(models.Model):
         "cycle_id.date_start",
         "cycle_id.date_end",
         "kpi_target_id.forecast_value",
+        "kpi_target_id.has_forecast",
         "kpi_target_id.forecast_note",
         "kpi_target_id.likely_to_miss",
     )
@@ -34,6 +35,7 @@ class OkrKeyResult(models.Model):
             if kpi:
                 result.update(
                     {
+                        "has_forecast": kpi.has_forecast,
                         "forecast_value": kpi.forecast_value,
                         "forecast_low": kpi.forecast_low,
                         "forecast_high": kpi.forecast_high,

@@ -132,10 +132,14 @@ class OkrObjective(models.Model):
         string="At Risk",
         compute="_compute_health",
         search="_search_is_at_risk",
-        help="Running objective whose progress lags the time elapsed in its cycle "
-        "by more than 20 points, or whose confidence is low.",
+        help="Running objective whose progress lags the time elapsed since it started "
+        "running (its approval, or its cycle's start if later) by more than 20 points, "
+        "or whose confidence is low; never during the company's at-risk grace period.",
     )
-    expected_progress = fields.Float(compute="_compute_health")
+    expected_progress = fields.Float(
+        compute="_compute_health",
+        help="Where a linear plan from the day it started running to the cycle end would be.",
+    )
     in_my_team = fields.Boolean(
         compute="_compute_in_my_team",
         search="_search_in_my_team",
@@ -222,24 +226,31 @@ class OkrObjective(models.Model):
                 )
             objective.progress_percent = objective.progress * 100
 
-    @api.depends("state", "progress", "confidence", "cycle_id")
+    @api.depends(
+        "state",
+        "progress",
+        "confidence",
+        "cycle_id",
+        "date_approved",
+        "company_id.okr_at_risk_grace_days",
+    )
     def _compute_health(self):
         today = fields.Date.context_today(self)
         stale = self._stale_ids(today)
         for objective in self:
             cycle = objective.cycle_id
-            expected = (
-                okr_progress.expected_progress(cycle.date_start, cycle.date_end, today)
-                if cycle.date_start and cycle.date_end
-                else 0.0
+            has_checkins = any(objective.key_result_ids.mapped("last_checkin_date"))
+            expected, at_risk = okr_progress.objective_health(
+                objective.progress,
+                cycle.date_start,
+                cycle.date_end,
+                objective.date_approved,
+                today,
+                confidence=objective.confidence if has_checkins else None,
+                grace_days=objective.company_id.okr_at_risk_grace_days,
             )
             objective.expected_progress = expected
-            has_checkins = any(objective.key_result_ids.mapped("last_checkin_date"))
-            objective.is_at_risk = objective.state == "running" and okr_progress.is_at_risk(
-                objective.progress,
-                expected,
-                objective.confidence if has_checkins else None,
-            )
+            objective.is_at_risk = objective.state == "running" and at_risk
             objective.is_stale = objective.id in stale
 
     def _compute_in_my_team(self):

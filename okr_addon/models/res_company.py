@@ -13,6 +13,7 @@ OKR_RANGED_SETTINGS = frozenset(
         "kpi_score_cap",
         "okr_decline_periods",
         "okr_stale_days",
+        "okr_at_risk_grace_days",
         "okr_certificate_warning_days",
         "okr_profile_attendance_days",
         "okr_deduction_cap",
@@ -34,6 +35,12 @@ class ResCompany(models.Model):
         default=7,
         help="A running key result with no check-in for this many days is stale: "
         "its owner gets one reminder.",
+    )
+    okr_at_risk_grace_days = fields.Integer(
+        string="At-Risk Grace Period (days)",
+        default=7,
+        help="For this many days after an objective starts running (approved, or its "
+        "cycle started), it is never flagged at risk: nobody can be behind on day one.",
     )
 
     kpi_score_cap = fields.Float(
@@ -120,6 +127,9 @@ class ResCompany(models.Model):
     )
     _okr_stale_days_min = models.Constraint(
         "CHECK(okr_stale_days >= 1)", "Stale check-in days must be at least 1."
+    )
+    _okr_at_risk_grace_days_min = models.Constraint(
+        "CHECK(okr_at_risk_grace_days >= 0)", "The at-risk grace period cannot be negative."
     )
     _okr_certificate_warning_days_min = models.Constraint(
         "CHECK(okr_certificate_warning_days >= 0)",

@@ -6,6 +6,9 @@ class ResConfigSettings(models.TransientModel):
 
     okr_progress_cap = fields.Float(related="company_id.okr_progress_cap", readonly=False)
     okr_stale_days = fields.Integer(related="company_id.okr_stale_days", readonly=False)
+    okr_at_risk_grace_days = fields.Integer(
+        related="company_id.okr_at_risk_grace_days", readonly=False
+    )
     kpi_score_cap = fields.Float(related="company_id.kpi_score_cap", readonly=False)
     okr_manager_sees_incentives = fields.Boolean(
         related="company_id.okr_manager_sees_incentives", readonly=False

@@ -89,3 +89,44 @@ def test_expected_progress_and_risk():
     assert p.is_at_risk(0.2, 0.5) is True
     assert p.is_at_risk(0.35, 0.5) is False
     assert p.is_at_risk(0.9, 0.5, confidence=0.3) is True
+
+
+def test_objective_approved_late_is_not_at_risk_on_its_first_day():
+    q4_start, q4_end = datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
+    approved = datetime.date(2026, 12, 1)  # two thirds into the quarter, no progress yet
+    assert p.objective_health(0.0, q4_start, q4_end, approved, approved) == (0.0, False)
+    # Measured against the cycle, the same objective would have been flagged at once.
+    assert p.is_at_risk(0.0, p.expected_progress(q4_start, q4_end, approved)) is True
+    # Not even a low confidence flags it during the grace period...
+    assert p.objective_health(
+        0.0, q4_start, q4_end, approved, datetime.date(2026, 12, 7), confidence=0.1
+    ) == (pytest.approx(6 / 30), False)
+    # ...which ends after grace_days: with no progress 10 days in (a third of its time).
+    expected, at_risk = p.objective_health(
+        0.0, q4_start, q4_end, approved, datetime.date(2026, 12, 11)
+    )
+    assert expected == pytest.approx(10 / 30) and at_risk is True
+    assert p.objective_health(0.2, q4_start, q4_end, approved, datetime.date(2026, 12, 11)) == (
+        pytest.approx(10 / 30),
+        False,
+    )
+    # No grace at all: the day after approval already counts.
+    assert (
+        p.objective_health(
+            0.0, q4_start, q4_end, approved, datetime.date(2026, 12, 8), grace_days=0
+        )[1]
+        is True
+    )
+
+
+def test_objective_approved_before_its_cycle_runs_from_the_cycle_start():
+    q4_start, q4_end = datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
+    early = datetime.date(2026, 9, 20)
+    assert p.running_start(q4_start, early) == q4_start
+    assert p.running_start(q4_start, None) == q4_start
+    assert p.running_start(None, None) is None
+    expected, at_risk = p.objective_health(
+        0.0, q4_start, q4_end, early, datetime.date(2026, 11, 15)
+    )
+    assert expected == pytest.approx(45 / 91) and at_risk is True
+    assert p.objective_health(0.0, None, None, early, datetime.date(2026, 11, 15)) == (0.0, False)

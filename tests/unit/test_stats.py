@@ -154,3 +154,23 @@ def test_progress_steps_level_and_cumulative():
     assert stats.progress_steps([100, 300], 0.0, 1000.0, cumulative=True) == [10.0, 30.0]
     assert stats.progress_steps([1.0], 2.0, 2.0) is None
     assert stats.progress_steps([], 0.0, 1.0) == []
+
+
+def test_forecast_period_end_sum_extrapolates_the_total_over_the_period():
+    # Q4 (92 days) of a sum KPI, a batch of pieces typed in every 5 days from Nov 8 on:
+    # 20,757 pieces by Dec 6 (66 days gone). The period total heads for 20,757 x 92 / 66,
+    # not for twice the 20,000 target (the trend between the batches alone).
+    start, end = date(2026, 10, 1), date(2026, 12, 31)
+    values = (3217, 3314, 3411, 3508, 3605, 3702)
+    points = [(date(2026, 11, 8) + timedelta(days=5 * i), float(v)) for i, v in enumerate(values)]
+    projection = stats.forecast_period_end(points, start, end, "sum", today=date(2026, 12, 6))
+    assert projection.value == pytest.approx(20757 * 92 / 66)
+    assert projection.low < projection.value < projection.high
+    assert projection.value < 1.5 * 20000
+    # The same total, had no day of the period passed without values so far.
+    done = stats.forecast_period_end(points, start, end, "sum", today=date(2027, 1, 5))
+    assert done.value == pytest.approx(20757) and done.low == done.high == done.value
+    # A value typed in today counts today as gone.
+    today = [*points, (date(2026, 12, 6), 66.0)]
+    after = stats.forecast_period_end(today, start, end, "sum", today=date(2026, 12, 6))
+    assert after.value == pytest.approx(20823 * 92 / 67)

@@ -186,3 +186,22 @@ class TestPayrollPosting(IncentiveCase):
         slip.compute_sheet()
         self.assertEqual(sum(self._inputs(slip, "OKR_BONUS").mapped("amount")), 0.0)
         self.assertEqual(sum(self._inputs(slip, "OKR_BONUS_2").mapped("amount")), 500.0)
+
+    def test_the_run_says_its_postings_wait_for_payslips(self):
+        run = self._post()
+        self.assertEqual(
+            run.payroll_waiting_note,
+            "2 postings wait for payslips of Nov 2026 (Wang Wu and Zhang San): create the "
+            "payslip batch of that period (employees with a contract and a salary "
+            "structure); the amounts land on the payslips automatically.",
+        )
+        self._payslip(self.emp_worker)
+        run.invalidate_recordset(["payroll_waiting_note"])
+        self.assertTrue(
+            run.payroll_waiting_note.startswith(
+                "1 posting waits for payslips of Nov 2026 (Zhang San)"
+            )
+        )
+        self._payslip(self.emp_colleague)
+        run.invalidate_recordset(["payroll_waiting_note"])
+        self.assertFalse(run.payroll_waiting_note, "all landed: no banner")
