@@ -144,6 +144,25 @@ class TestIncentivePool(IncentiveCase):
         self.assertEqual(len(run.posting_ids), 3, "recomputing the same pool posts nothing")
         self.assertEqual(round(sum(run.posting_ids.mapped("amount")), 2), 6000.0)
 
+    def test_a_paid_member_who_moves_stays_paid_and_a_withdrawn_share_stays_withdrawn(self):
+        self._line_scrap(3.8)
+        run = self._run(self._pool_rule(split_key="hours"))
+        run.action_compute()
+        self._approve(run).with_user(self.user_admin).action_post()
+        self.operator.department_id = self.stranger.department_id  # moved to Assembly
+        self._line(run, self.leaver).with_user(self.user_admin).action_withdraw("Left owing")
+        run.with_user(self.user_admin).action_compute()
+        self.assertEqual(self._line(run, self.operator).amount, 2400.0, "paid in Line B")
+        self.assertEqual(self._line(run, self.lead).amount, 2400.0, "not re-split")
+        leaver = self._line(run, self.leaver)
+        self.assertEqual((leaver.state, leaver.amount), ("withdrawn", 0.0))
+        self._approve(run).with_user(self.user_admin).action_post()
+        self.assertEqual(
+            run.posting_ids.filtered(lambda p: p.is_adjustment).mapped("amount"),
+            [-1200.0],
+            "only the withdrawn share is reversed",
+        )
+
     def test_team_deduction_meets_the_lawful_cap(self):
         self._line_scrap(4.5)  # 87.5%: the team missed, a 3,000 team deduction
         for employee, wage in ((self.lead, 5000.0), (self.operator, 10000.0)):
