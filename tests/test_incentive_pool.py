@@ -225,6 +225,32 @@ class TestIncentivePool(IncentiveCase):
         self.assertEqual(run.line_ids.mapped("amount"), [6000.0])
         self.assertFalse(run.pool_note, "the note goes once the pool is shared")
 
+    def _compute_queries(self, run):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        run.action_compute()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_the_queries_do_not_grow_with_the_team(self):
+        self._line_scrap(3.8)
+        self._run(self._pool_rule(code="T_POOL_WARM")).action_compute()  # caches warm
+        small = self._compute_queries(self._run(self._pool_rule()))
+        crew = self.env["hr.employee"].create(
+            [
+                {"name": f"Crew {i}", "department_id": self.line_b.id, "job_id": self.job_lead.id}
+                for i in range(30)
+            ]
+        )
+        for member in crew:
+            self._attend(member, [13, 14])
+        run = self._run(self._pool_rule(code="T_POOL_BIG", name="Line B pool (crew)"))
+        big = self._compute_queries(run)
+        self.assertEqual(len(run.line_ids), 33)
+        self.assertEqual(round(sum(run.line_ids.mapped("amount")), 2), 6000.0)
+        self.assertLess(big - small, 5, f"{small} queries for 3 members, {big} for 33")
+
     def test_a_team_pool_needs_a_team_basis_and_amount(self):
         with self.assertRaisesRegex(ValidationError, "basis a team has a value for"):
             self._pool_rule(code="T_POOL_X", basis="okr_score")
