@@ -26,7 +26,6 @@ class OkrIncentiveRule(models.Model):
 
     pay_to = fields.Selection(
         [("individual", "Each employee"), ("team", "A team pool")],
-        string="Pay To",
         default="individual",
         required=True,
         tracking=True,
