@@ -4,6 +4,7 @@ from odoo import fields, models
 
 from ..logic import incentive as inc_logic
 from ..logic import pool as pool_logic
+from . import okr_incentive_run
 from .okr_incentive_rule import PROGRESSIVE_TYPES
 from .okr_pay_guard import trusted
 
@@ -16,7 +17,7 @@ class OkrIncentiveRun(models.Model):
 
     _inherit = "okr.incentive.run"
     # Written by compute / approve / post / reset only (see okr.pay.guard).
-    _okr_workflow_fields = ("state", "computed_by", "approved_by", "pool_note")
+    _okr_workflow_fields = (*okr_incentive_run.OkrIncentiveRun._okr_workflow_fields, "pool_note")
 
     pool_note = fields.Text(
         string="Team Pools Not Paid",
