@@ -146,11 +146,11 @@ class OkrIncentiveRun(models.Model):
             return self.env._(
                 "your %(hours)s h of %(total)s h",
                 hours=inc_logic.number(hours),
-                total=inc_logic.number(total),
+                total=inc_logic.number(round(total, 2)),
             )
         return self.env._(
             "your %(hours)s h × %(coefficient)s of %(total)s weighted hours",
             hours=inc_logic.number(hours),
             coefficient=inc_logic.number(coefficient),
-            total=inc_logic.number(total),
+            total=inc_logic.number(round(total, 2)),
         )
