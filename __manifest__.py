@@ -40,6 +40,7 @@
         "report/hr_employee_profile_report.xml",
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
+        "views/hr_job_views.xml",
         "views/res_config_settings_views.xml",
         "views/okr_portal_templates.xml",
         "views/okr_sync_log_views.xml",

@@ -21,6 +21,7 @@ from . import (
     test_incentive_lock,
     test_incentive_piece_rate,
     test_incentive_readable,
+    test_incentive_pool,
     test_jsonrpc_examples,
     test_kpi,
     test_kpi_company,

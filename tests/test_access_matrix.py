@@ -114,11 +114,17 @@ MATRIX = {
         "create": HR,
         "write:name": HR,
         "write:input_code": HR,
+        "write:split_key": HR,
+    },
+    # the role coefficient of team pools, a field of a core model that decides pay
+    "hr.job": {
+        "write:okr_pool_coefficient": HR | {"hr_officer"},
     },
     "okr.incentive.run": {
         "read": HR,
         "create": HR | {"okr_admin_b"},
         "write:state": NOBODY,
+        "write:pool_note": NOBODY,
         "compute": HR,
         # computed by okr_admin: Four-Eyes Approval (on by default) wants someone else
         "approve_run": {"okr_admin_2"},
@@ -259,6 +265,9 @@ class TestAccessMatrix(KpiCase):
                 }
             ),
         )
+        cls.job = cls.env["hr.job"].create(
+            {"name": "Press team lead", "company_id": cls.env.company.id}
+        )
 
     @classmethod
     def _incentives(cls):
@@ -345,6 +354,7 @@ class TestAccessMatrix(KpiCase):
             "okr.sync.log.line": self.sync_line,
             "okr.connector.binding": self.binding,
             "okr.dispute": self.dispute,
+            "hr.job": self.job,
         }[model]
 
     def _create_values(self, model, variant):
@@ -447,6 +457,8 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.posting", "input_code"): "OTHER",
             ("okr.incentive.posting", "state"): "paid",
             ("okr.incentive.rule", "input_code"): "OKR_BONUS_2",
+            ("okr.incentive.rule", "split_key"): "equal",
+            ("okr.incentive.run", "pool_note"): "nothing to see",
             ("okr.connector", "allow_local_network"): True,
             ("okr.dispute", "state"): "confirmed",
             ("okr.dispute", "reason"): "Another reason",

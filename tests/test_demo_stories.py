@@ -98,6 +98,29 @@ class TestDemoStories(TransactionCase):
         self.assertLess(lines["Cao Lei"].basis_value, 90)
         self.assertEqual(lines["Cao Lei"].amount, 100)
 
+    def test_the_stamping_team_pool_is_shared_to_the_cent(self):
+        run = self.ref("incentive_run_current_quarter")
+        rule = self.ref("incentive_rule_stamping_team_pool")
+        run.rule_ids |= rule  # linked by the demo (a database upgraded from before keeps its run)
+        run.action_compute()
+        lines = run.line_ids.filtered(lambda line: line.rule_id == rule)
+        self.assertTrue(lines, run.pool_note)
+        self.assertIn(self.ref("emp_wang_wu"), lines.employee_id, "he clocked in all quarter")
+        stamping = self.ref("dept_stamping")
+        self.assertEqual(lines.employee_id.department_id, stamping)
+        tier = rule.tier_ids.filtered(lambda t: t._as_logic().contains(lines[0].basis_value))
+        self.assertEqual(len(tier), 1)
+        self.assertEqual(round(sum(lines.mapped("amount")), 2), tier.amount)
+        self.assertTrue(
+            all(
+                line.explanation.startswith("pool ")
+                and "Stamping Workshop: Scrap rate" in line.explanation
+                and "weighted hours" in line.explanation
+                for line in lines
+            ),
+            lines.mapped("explanation"),
+        )
+
     def test_three_months_of_attendance_without_overlap(self):
         today = fields.Date.context_today(self.env.user)
         employees = self.ref("emp_wang_wu") | self.ref("emp_lin_tao") | self.ref("emp_xu_ting")

@@ -65,6 +65,11 @@ class OkrIncentiveLine(models.Model):
     )
     basis_value = fields.Float(readonly=True, help="The basis value the tiers were applied to.")
     tier_name = fields.Char(string="Tier", readonly=True)
+    team_key = fields.Char(
+        readonly=True,
+        help="Team pools: the team this share came from (department:<id> or category:<id>); "
+        "a member paid in a run stays in that team when the run is recomputed.",
+    )
     amount_type = fields.Selection(related="rule_id.amount_type")
     amount = fields.Monetary(readonly=True, help="Signed: negative for a deduction.")
     deduction_cut = fields.Monetary(

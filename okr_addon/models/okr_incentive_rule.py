@@ -167,6 +167,9 @@ class OkrIncentiveRule(models.Model):
     # Batch evaluation: every method takes all employees at once
     # ------------------------------------------------------------------
     def _scope_employees(self):
+        return self.env["hr.employee"].sudo().search(self._scope_domain())
+
+    def _scope_domain(self):
         domain = Domain("company_id", "=", self.company_id.id)
         if self.employee_ids:
             domain &= Domain("id", "in", self.employee_ids.ids)
@@ -176,7 +179,7 @@ class OkrIncentiveRule(models.Model):
             domain &= Domain("job_id", "in", self.job_ids.ids)
         if self.category_ids:
             domain &= Domain("category_ids", "in", self.category_ids.ids)
-        return self.env["hr.employee"].sudo().search(domain)
+        return domain
 
     def _basis_values(self, employees, date_from, date_to):
         """{employee id: (value, [explanation steps])} for employees with a basis."""

@@ -67,6 +67,42 @@ class TestPayrollPosting(IncentiveCase):
     def _inputs(self, slip, code):
         return slip.input_line_ids.filtered(lambda i: i.code == code)
 
+    def test_team_pool_shares_reach_the_payslips_once(self):
+        for employee, days in ((self.emp_worker, (2, 3, 4)), (self.emp_colleague, (2,))):
+            self.env["hr.attendance"].create(
+                [
+                    {
+                        "employee_id": employee.id,
+                        "check_in": datetime.datetime(2026, 11, day, 0, 0),
+                        "check_out": datetime.datetime(2026, 11, day, 4, 0),
+                    }
+                    for day in days
+                ]
+            )
+        pool = self._rule(
+            name="Stamping pool",
+            code="T_POOL_PAYROLL",
+            pay_to="team",
+            split_key="hours",
+            employee_ids=[(5, 0, 0)],
+            department_ids=[(6, 0, self.department.ids)],
+            tier_ids=[
+                (0, 0, {"has_lower": False, "upper": 90, "amount": 0}),
+                (0, 0, {"lower": 90, "has_upper": False, "amount": 1000}),
+            ],
+        )
+        run = self._post(self._run(pool))
+        worker = run.line_ids.filtered(lambda line: line.employee_id == self.emp_worker)
+        # no department target: the members' average, (112.5% + 75%) / 2
+        self.assertIn("Scrap rate: average completion of 2 members 93.75%", worker.explanation)
+        self.assertEqual(run.line_ids.employee_id, self.emp_worker | self.emp_colleague)
+        slips = self._payslip(self.emp_worker), self._payslip(self.emp_colleague)
+        self.assertEqual([self._total(slip, "OKR_BONUS") for slip in slips], [750.0, 250.0])
+        run.action_post()
+        for slip in slips:
+            slip.compute_sheet()
+        self.assertEqual([self._total(slip, "OKR_BONUS") for slip in slips], [750.0, 250.0])
+
     def test_bonus_and_deduction_reach_the_payslip_once(self):
         self._post()
         worker, colleague = self._payslip(self.emp_worker), self._payslip(self.emp_colleague)
