@@ -59,6 +59,16 @@ class OkrDemoHistory(models.AbstractModel):
         return True
 
     @api.model
+    def _okr_demo_dispute(self, measurement_xmlid, reason):
+        """The employee of a demo KPI value disputes it, as from the phone page."""
+        measurement = self._okr_demo_ref(measurement_xmlid)
+        return (
+            self.env["okr.dispute"]
+            ._open_dispute(measurement.employee_id, reason, measurement=measurement)
+            .id
+        )
+
+    @api.model
     def _okr_demo_history(self):
         today = fields.Date.context_today(self)
         since = today - relativedelta(months=3)
