@@ -280,3 +280,30 @@ class TestIncentivePool(IncentiveCase):
             self.job_lead.with_user(self.user_admin).write(
                 {"okr_pool_coefficient": 1.1, "name": "Renamed"}
             )
+
+    # One member's disputed number moves the whole pool: every share waits.
+    def test_a_members_dispute_holds_every_share_of_the_pool(self):
+        self._line_scrap(3.8)
+        run = self._run(self._pool_rule())
+        run.action_compute()
+        shares = run.line_ids.filtered("team_key")
+        self.assertEqual(len(shares), 3)
+        # Huang Min disputes an attendance day: the hours split the pool.
+        self.env["okr.dispute"]._open_dispute(
+            self.operator, "I clocked out at 4, not at 2", day=D(2026, 11, 3)
+        )
+        self.assertTrue(all(shares.mapped("held")), shares.mapped("hold_reason"))
+        run.action_compute()
+        shares = run.line_ids.filtered("team_key")
+        self.assertTrue(all(shares.mapped("held")), "a recompute keeps the whole pool waiting")
+        self.assertIn("I clocked out at 4", shares[0].hold_reason)
+
+    def test_an_equal_split_does_not_wait_for_a_day_of_attendance(self):
+        self._line_scrap(3.8)
+        run = self._run(self._pool_rule(split_key="equal"))
+        run.action_compute()
+        self.env["okr.dispute"]._open_dispute(
+            self.operator, "I clocked out at 4, not at 2", day=D(2026, 11, 3)
+        )
+        run.action_compute()
+        self.assertFalse(any(run.line_ids.mapped("held")))

@@ -10,7 +10,7 @@ held until HR recomputes the run, so no line is ever paid on the old number.
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 
 from .okr_pay_guard import check_finite, trusted
 
@@ -247,6 +247,8 @@ class OkrDispute(models.Model):
             rule.basis == "attendance"
             or bool(rule.gate_attendance_rate)
             or (one_kpi and rule.definition_id.source == "attendance")
+            # A team pool shared by hours: one member's day moves every share.
+            or (rule.pay_to == "team" and rule.split_key in ("hours", "hours_coefficient"))
         )
 
     @api.model
@@ -265,11 +267,29 @@ class OkrDispute(models.Model):
                 ]
             )
         )
-        return lines.filtered(lambda line: self._rule_depends_on(line.rule_id, kind, definition))
+        lines = lines.filtered(lambda line: self._rule_depends_on(line.rule_id, kind, definition))
+        return lines | self._teammates_lines(lines)
 
-    def _holds(self, line):
+    @api.model
+    def _teammates_lines(self, lines):
+        """The shares of the same team pools as ``lines`` (same run, rule and team): a
+        member's disputed number moves the team's result or the split, so every
+        share of that pool waits with theirs."""
+        pooled = lines.filtered("team_key")
+        if not pooled:
+            return lines.browse()
+        domain = Domain.OR(
+            Domain("run_id", "=", line.run_id.id)
+            & Domain("rule_id", "=", line.rule_id.id)
+            & Domain("team_key", "=", line.team_key)
+            for line in pooled
+        )
+        return lines.search(domain & Domain("state", "!=", "withdrawn"))
+
+    def _holds(self, line, members=None):
+        members = line.employee_id if members is None else members
         return (
-            line.employee_id == self.employee_id
+            self.employee_id in members
             and line.date_from <= self.date <= line.date_to
             and line.state != "withdrawn"
             and self._rule_depends_on(line.rule_id, self.kind, self.definition_id)
@@ -283,9 +303,21 @@ class OkrDispute(models.Model):
         lines = lines.sudo()
         if not lines:
             return
+        # A team pool's share waits for the disputes of every member of its pool.
+        teams = {}
+        for line in lines.filtered("team_key"):
+            key = (line.run_id.id, line.rule_id.id, line.team_key)
+            teams[key] = teams.get(key, line.employee_id.browse()) | line.employee_id
+        members = {
+            line: teams[(line.run_id.id, line.rule_id.id, line.team_key)]
+            if line.team_key
+            else line.employee_id
+            for line in lines
+        }
+        everyone = lines.employee_id
         open_disputes = self.sudo().search(
             [
-                ("employee_id", "in", lines.employee_id.ids),
+                ("employee_id", "in", everyone.ids),
                 ("state", "=", "open"),
                 ("date", ">=", min(lines.mapped("date_from"))),
                 ("date", "<=", max(lines.mapped("date_to"))),
@@ -293,8 +325,10 @@ class OkrDispute(models.Model):
         )
         by_employee = open_disputes.grouped("employee_id")
         for line in lines:
-            candidates = by_employee.get(line.employee_id, self.browse())
-            wanted = candidates.filtered(lambda d, x=line: d._holds(x))
+            candidates = self.browse().union(
+                *(by_employee.get(member, self.browse()) for member in members[line])
+            )
+            wanted = candidates.filtered(lambda d, x=line, m=members[line]: d._holds(x, m))
             if not recomputed:
                 wanted |= line.hold_dispute_ids.filtered(lambda d: d.state == "corrected")
             if wanted != line.hold_dispute_ids:
