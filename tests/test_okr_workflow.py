@@ -1,5 +1,7 @@
 import datetime
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
@@ -261,3 +263,33 @@ class TestAtRiskSinceRunning(OkrCase):
         with self.assertRaises(ValidationError):
             self.company.okr_at_risk_grace_days = -1
         self.assertEqual(self.company.okr_at_risk_grace_days, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestKeyResultEditing(OkrCase):
+    def test_direction_follows_start_and_target_and_can_be_overridden(self):
+        form = Form(self.env["okr.objective"].with_user(self.user_worker))
+        form.name = "Fewer defects"
+        form.employee_id = self.emp_worker
+        form.cycle_id = self.cycle
+        with form.key_result_ids.new() as result:
+            result.name = "Scrap rate 7% to 5%"
+            result.start_value = 7
+            result.target_value = 5
+            self.assertEqual(result.direction, "decrease")
+        with form.key_result_ids.new() as result:
+            result.name = "Parts per shift 800 to 950"
+            result.start_value = 800
+            result.target_value = 950
+            self.assertEqual(result.direction, "increase")
+        objective = form.save()
+        self.assertEqual(objective.key_result_ids.mapped("direction"), ["decrease", "increase"])
+
+    def test_the_key_result_list_shows_the_check_in_button_early(self):
+        arch = self.env["okr.objective"].get_view(view_type="form")["arch"]
+        tree = etree.fromstring(arch)
+        columns = tree.xpath("//field[@name='key_result_ids']/list/*")
+        names = [c.get("name") for c in columns]
+        self.assertLess(names.index("action_open_checkin"), names.index("kind"))
+        shown = [c.get("name") for c in columns if c.get("optional") != "hide"]
+        self.assertLessEqual(len(shown), 12, "few enough columns to read the names")

@@ -240,6 +240,16 @@ class OkrKeyResult(models.Model):
                 else okr_progress.default_score(result.progress)
             )
 
+    @api.onchange("start_value", "target_value")
+    def _onchange_infer_direction(self):
+        """7 → 5 is a decrease, 800 → 950 an increase: the direction follows start and
+        target as they are typed (and can still be changed by hand afterwards)."""
+        for result in self:
+            if result.target_value < result.start_value:
+                result.direction = "decrease"
+            elif result.target_value > result.start_value:
+                result.direction = "increase"
+
     @api.onchange("kind")
     def _onchange_kind(self):
         if self.kind == "milestone":
