@@ -36,6 +36,8 @@ class TestDemoStories(TransactionCase):
         self.assertEqual(target.parent_id.parent_id, self.ref("kpi_target_scrap_company"))
         kr = self.ref("kr_wang_wu_defects")
         self.assertEqual((kr.start_value, kr.target_value, kr.direction), (4.5, 4.0, "decrease"))
+        self.assertEqual(kr.kpi_target_id, target, "one truth: the key result follows the KPI")
+        self.assertAlmostEqual(kr.current_value, target.actual)
         self.assertIn("-12%", kr.name)
         closed = self.ref("cycle_previous").objective_ids.filtered(
             lambda o: o.employee_id == self.ref("emp_wang_wu")
@@ -147,8 +149,14 @@ class TestDemoStories(TransactionCase):
         zhang_san = self.ref("emp_zhang_san")
         held = run.line_ids.filtered("held")
         self.assertTrue(held)
-        self.assertEqual(held.employee_id, zhang_san, "only the lines reading his scrap")
-        self.assertIn(self.ref("incentive_rule_stamping_scrap"), held.rule_id)
+        scrap_rule = self.ref("incentive_rule_stamping_scrap")
+        self.assertEqual(
+            held.filtered(lambda line: line.rule_id == scrap_rule).employee_id, zhang_san
+        )
+        pool = self.ref("incentive_rule_stamping_team_pool")
+        self.assertEqual(
+            held.rule_id - scrap_rule - pool, held.rule_id.browse(), "only lines reading his scrap"
+        )
         self.assertNotIn(rule, held.rule_id, "parts pressed are not disputed")
 
     def test_three_months_of_attendance_without_overlap(self):

@@ -285,6 +285,64 @@ class TestKeyResultEditing(OkrCase):
         objective = form.save()
         self.assertEqual(objective.key_result_ids.mapped("direction"), ["decrease", "increase"])
 
+    def test_a_key_result_measuring_a_kpi_target_is_offered_to_follow_it(self):
+        scrap = self.env["kpi.definition"].create(
+            {"name": "Scrap rate", "code": "T_KR_SCRAP", "unit": "%", "direction": "lower_better"}
+        )
+        output = self.env["kpi.definition"].create(
+            {"name": "Parts pressed", "code": "T_KR_OUT", "unit": "pcs"}
+        )
+        targets = self.env["kpi.target"].create(
+            [
+                {
+                    "definition_id": definition.id,
+                    "level": "employee",
+                    "employee_id": self.emp_worker.id,
+                    "date_from": datetime.date(2026, 10, 1),
+                    "date_to": datetime.date(2026, 12, 31),
+                    "target": value,
+                }
+                for definition, value in ((scrap, 4.0), (output, 950))
+            ]
+        )
+        self.env["kpi.measurement"].create(
+            {
+                "definition_id": scrap.id,
+                "employee_id": self.emp_worker.id,
+                "date": datetime.date(2026, 11, 3),
+                "value": 4.22,
+            }
+        )
+        form = Form(self.env["okr.objective"].with_user(self.user_worker))
+        form.name = "Fewer defects"
+        form.employee_id = self.emp_worker
+        form.cycle_id = self.cycle
+        with form.key_result_ids.new() as result:
+            result.name = "My scrap rate from 4.5% to 4.0%"
+            result.start_value = 4.5
+            result.target_value = 4.0
+            self.assertEqual(result.kpi_target_id, targets[0], "same KPI, same direction")
+        with form.key_result_ids.new() as result:
+            result.name = "Tidy workplace audits"
+            result.start_value = 0
+            result.target_value = 4
+            self.assertFalse(result.kpi_target_id, "nothing measures that")
+        objective = form.save()
+        followed = objective.key_result_ids[0]
+        self.assertAlmostEqual(followed.current_value, 4.22, msg="one truth: the KPI's")
+        objective.with_user(self.env.user).write(
+            {"state": "running", "date_approved": datetime.date(2026, 10, 5)}
+        )
+        Checkin = self.env["okr.checkin"].with_user(self.user_worker)
+        with self.assertRaisesRegex(ValidationError, "follows the KPI Scrap rate"):
+            Checkin.create({"key_result_id": followed.id, "value": 4.0})
+        confidence = Checkin.create(
+            {"key_result_id": followed.id, "value": 4.22, "confidence": 0.6}
+        )
+        self.assertEqual(followed.confidence, 0.6)
+        self.assertAlmostEqual(followed.current_value, 4.22)
+        self.assertTrue(confidence)
+
     def test_the_key_result_list_shows_the_check_in_button_early(self):
         arch = self.env["okr.objective"].get_view(view_type="form")["arch"]
         tree = etree.fromstring(arch)

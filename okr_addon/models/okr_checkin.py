@@ -122,6 +122,28 @@ class OkrCheckin(models.Model):
                     )
                 )
 
+    @api.constrains("key_result_id", "value")
+    def _check_follows_kpi(self):
+        """A key result fed by a KPI target has one truth, the KPI's: a check-in may
+        give confidence and a note, not another figure."""
+        for checkin in self:
+            result = checkin.key_result_id
+            if not result.kpi_target_id:
+                continue
+            kpi = result.sudo().kpi_target_id
+            current = result.current_value
+            if abs(checkin.value - current) > max(0.01, abs(current) * 0.005):
+                raise ValidationError(
+                    self.env._(
+                        "“%(kr)s” follows the KPI %(kpi)s (%(current)s so far): its value "
+                        "comes from there. Report the KPI's value instead, or check in with "
+                        "%(current)s to give your confidence.",
+                        kr=result.name,
+                        kpi=kpi.definition_id.name,
+                        current=f"{current:.4g}",
+                    )
+                )
+
     @api.constrains("confidence")
     def _check_confidence(self):
         for checkin in self:
