@@ -151,6 +151,21 @@ ensure_postgres() {
     DB_ARGS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user odoo)
 }
 
+# Chromium runs the browser tests (phone page, kiosk, tours). Installed from
+# Debian when missing and possible, as PostgreSQL is; otherwise Odoo skips
+# those tests and bin/test says so loudly.
+ensure_chromium() {
+    local browser
+    for browser in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$browser" >/dev/null && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "Chromium not found: installing Debian's chromium package for the browser tests" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >&2 || true
+    fi
+    command -v chromium >/dev/null || echo "WARNING: no Chromium: the browser tests will be SKIPPED" >&2
+}
+
 # Python packages okr_addon itself needs (Odoo's own come with Odoo).
 ensure_python_deps() {
     if ! "$PYTHON" -c 'import marshmallow, requests, pytest, openpyxl' 2>/dev/null; then
