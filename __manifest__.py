@@ -53,6 +53,7 @@
     "assets": {
         "web.assets_frontend": ["okr_addon/static/src/js/okr_portal_checkin.js"],
         "web.assets_backend": ["okr_addon/static/src/js/okr_user_menu.js"],
+        "web.assets_tests": ["okr_addon/static/tests/tours/*.js"],
     },
     "demo": [
         "demo/okr_demo.xml",

@@ -34,4 +34,5 @@ from . import (
     test_pay_guard,
     test_profile,
     test_self_service,
+    test_tours,
 )
