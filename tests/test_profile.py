@@ -181,6 +181,8 @@ class TestProfileHistory(ProfileCase):
         ):
             self.assertIn(figure, html)
         self.assertNotIn("700.00", html, "an unapproved run is not earned yet")
+        self.assertIn("07/01/2026", html, "dates in the reader's format, as Odoo shows them")
+        self.assertNotIn("2026-07-01", html)
         self.assertIn("Teamwork", html)
         # The same content is the form's Profile tab.
         self.assertIn("<span>105.0</span>%", str(self.emp_worker.okr_profile_html))
