@@ -22,7 +22,7 @@ AMOUNT_TYPES = [
     ("commission", "% of the value (commission)"),
 ]
 # Amount types that pay the basis value band by band (each tier's amount is a rate).
-PROGRESSIVE_TYPES = ("per_unit", "commission")
+PROGRESSIVE_TYPES = inc_logic.PROGRESSIVE_TYPES
 
 
 class OkrIncentiveRule(models.Model):
