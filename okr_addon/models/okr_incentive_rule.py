@@ -107,6 +107,12 @@ class OkrIncentiveRule(models.Model):
     promotion_threshold = fields.Float(
         help="Basis value from which the employee is marked promotion-eligible (0 = never)."
     )
+    print_certificate = fields.Boolean(
+        string="Print Honour Certificate",
+        help="When the run is posted, employees who reach a paying tier or the promotion "
+        "threshold get an honour certificate (PDF, in their language), attached to their "
+        "employee record and posted in the announcement channel.",
+    )
     training_skill_id = fields.Many2one(
         "hr.skill",
         string="Training on a Miss",
@@ -170,6 +176,8 @@ class OkrIncentiveRule(models.Model):
         return self.env["hr.employee"].sudo().search(self._scope_domain())
 
     def _scope_domain(self):
+        """The employees this rule concerns: its company's, narrowed by its
+        departments (and their sub-departments), jobs, employees and tags."""
         domain = Domain("company_id", "=", self.company_id.id)
         if self.employee_ids:
             domain &= Domain("id", "in", self.employee_ids.ids)
