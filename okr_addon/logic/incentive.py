@@ -124,7 +124,7 @@ def clamp(amount, floor=None, cap=None):
 PROGRESSIVE_TYPES = ("per_unit", "commission")
 
 
-def evaluate(value, tiers, amount_type, wage=None, floor=None, cap=None):
+def evaluate(value, tiers, amount_type, wage=None, *, floor=None, cap=None):
     """What a basis ``value`` pays under a rule: (tier, amount, arithmetic).
 
     The one place a value becomes an amount, for the run and for the phone's

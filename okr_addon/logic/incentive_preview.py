@@ -60,7 +60,7 @@ def preview(value, tiers, amount_type, *, lower_is_better=False, wage=None, floo
     if value is None:
         return Preview(None)
     tiers = list(tiers)
-    tier, amount, _arithmetic = inc.evaluate(value, tiers, amount_type, wage, floor, cap)
+    tier, amount, _arithmetic = inc.evaluate(value, tiers, amount_type, wage, floor=floor, cap=cap)
     uncapped = inc.evaluate(value, tiers, amount_type, wage)[1]
     capped = cap is not None and uncapped > cap
     for threshold in _thresholds(value, tiers, lower_is_better):
@@ -68,7 +68,7 @@ def preview(value, tiers, amount_type, *, lower_is_better=False, wage=None, floo
         if lower_is_better:
             # The band's upper bound is excluded: a hair below it is inside.
             probe = threshold - 1e-9
-        reached = inc.evaluate(probe, tiers, amount_type, wage, floor, cap)[1]
+        reached = inc.evaluate(probe, tiers, amount_type, wage, floor=floor, cap=cap)[1]
         if round(reached - amount, 2) > 0:
             return Preview(
                 value,

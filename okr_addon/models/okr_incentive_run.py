@@ -275,8 +275,8 @@ class OkrIncentiveRun(models.Model):
                         tiers,
                         rule.amount_type,
                         wages.get(employee.id),
-                        rule.floor if rule.use_floor else None,
-                        rule.cap if rule.use_cap else None,
+                        floor=rule.floor if rule.use_floor else None,
+                        cap=rule.cap if rule.use_cap else None,
                     )
                 except inc_logic.IncentiveError:
                     vals.update(

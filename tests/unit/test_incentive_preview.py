@@ -108,9 +108,10 @@ def test_cap_lowers_the_next_tiers_amount():
 
 def test_amount_is_the_one_the_run_pays():
     for value in (50.0, 90.0, 99.99, 100.0, 130.0):
-        assert preview(value, COMPLETION, "fixed").amount == inc.evaluate(
-            value, COMPLETION, "fixed"
-        )[1]
+        assert (
+            preview(value, COMPLETION, "fixed").amount
+            == inc.evaluate(value, COMPLETION, "fixed")[1]
+        )
 
 
 def test_wage_percent_needs_a_wage():
