@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from odoo.addons.okr_addon.okr_addon.models.okr_pay_guard import trusted
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -194,3 +195,33 @@ class TestIncentivePreview(HttpCase):
         five = self.env.cr.sql_log_count - start
         self.assertEqual(len(previews), 5)
         self.assertLessEqual(five - three, 4, f"{three} queries for 3 rules, {five} for 5")
+
+    def test_a_value_typed_on_the_phone_updates_the_forecast(self):
+        crates = self.env["kpi.definition"].create({"name": "Crates packed", "code": "T_PV_CRATES"})
+        today = datetime.date.today()
+        target = self.env["kpi.target"].create(
+            {
+                "definition_id": crates.id,
+                "employee_id": self.emp_c.id,
+                "target": 100,
+                "date_from": today - datetime.timedelta(days=3),
+                "date_to": today + datetime.timedelta(days=3),
+            }
+        )
+        self.env["kpi.measurement"].create(
+            [
+                {
+                    "definition_id": crates.id,
+                    "employee_id": self.emp_c.id,
+                    "date": today - datetime.timedelta(days=days),
+                    "value": 10,
+                }
+                for days in (3, 2, 1)
+            ]
+        )
+        self.assertFalse(target.forecast_note, "the daily forecast has not run yet")
+        page = self._page("okr_prev_c")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        self.url_open(f"/my/okr/kpi/{target.id}", data={"value": "12", "csrf_token": csrf})
+        self.assertIn("Heading for", target.forecast_note)
+        self.assertGreater(target.forecast_value, 0)
