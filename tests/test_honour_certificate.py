@@ -1,11 +1,10 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .test_incentive import D, IncentiveCase
 
 
-@tagged("post_install", "-at_install")
-class TestHonourCertificate(IncentiveCase):
+class CertificateCase(IncentiveCase):
     """Wang Wu's +500 earns a certificate; Zhang San's −300 and Li Si's 0 do not."""
 
     @classmethod
@@ -46,6 +45,9 @@ class TestHonourCertificate(IncentiveCase):
         run.with_user(self.user_admin).action_post()
         return run
 
+
+@tagged("post_install", "-at_install")
+class TestHonourCertificate(CertificateCase):
     def test_posting_prints_one_certificate_per_achiever(self):
         run = self._posted_run()
         certificates = self._certificates()
@@ -87,7 +89,11 @@ class TestHonourCertificate(IncentiveCase):
         second = line.action_print_certificate()
         self.assertEqual(first, second)
         self.assertEqual(len(self._certificates()), 1)
-        self.assertEqual(first["url"], f"/web/content/{line.certificate_id.id}?download=true")
+        certificate = line.sudo().certificate_id
+        self.assertEqual(
+            first["url"],
+            f"/web/content/{certificate.id}?download=true&access_token={certificate.access_token}",
+        )
         with self.assertRaises(UserError):
             self._line(run, self.emp_colleague).with_user(
                 self.user_admin
@@ -122,3 +128,37 @@ class TestHonourCertificate(IncentiveCase):
         self.assertIn("荣誉证书", html)
         self.assertNotIn("Certificate of Honour", html)
         self.assertIn("荣誉证书", line.certificate_id.name)
+
+
+@tagged("post_install", "-at_install")
+class TestCertificateDownload(CertificateCase, HttpCase):
+    """An employee downloads their own certificate from /my/okr, nobody else's."""
+
+    def test_own_certificate_only(self):
+        run = self._posted_run()
+        line = self._line(run, self.emp_worker)
+        self.user_worker.password = "okr_worker"
+        self.user_colleague.password = "okr_colleague"
+        self.authenticate("okr_worker", "okr_worker")
+        page = self.url_open("/my/okr")
+        self.assertIn(f"/my/okr/certificate/{line.id}", page.text)
+        download = self.url_open(f"/my/okr/certificate/{line.id}")
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(download.content, line.sudo().certificate_id.raw)
+        colleague_line = self._line(run, self.emp_colleague)
+        self.assertEqual(self.url_open(f"/my/okr/certificate/{colleague_line.id}").status_code, 404)
+        self.authenticate("okr_colleague", "okr_colleague")
+        self.assertNotIn("/my/okr/certificate/", self.url_open("/my/okr").text)
+        self.assertEqual(self.url_open(f"/my/okr/certificate/{line.id}").status_code, 404)
+
+    def test_hr_downloads_what_they_print(self):
+        """An OKR administrator without HR rights prints and downloads the certificate
+        (the file belongs to the employee's record, which they may not read)."""
+        run = self._posted_run()
+        line = self._line(run, self.emp_worker).with_user(self.user_admin)
+        action = line.action_print_certificate()
+        self.user_admin.password = "okr_admin"
+        self.authenticate("okr_admin", "okr_admin")
+        download = self.url_open(action["url"])
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(download.content, line.sudo().certificate_id.raw)
