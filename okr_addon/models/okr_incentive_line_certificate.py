@@ -21,6 +21,7 @@ class OkrIncentiveLine(models.Model):
         readonly=True,
         copy=False,
         ondelete="set null",
+        check_company=True,
         help="The certificate attached to the employee; printing again reuses it.",
     )
     certificate_eligible = fields.Boolean(
@@ -69,6 +70,7 @@ class OkrIncentiveLine(models.Model):
                     "raw": content,
                     "res_model": "hr.employee",
                     "res_id": line.employee_id.id,
+                    "company_id": line.company_id.id,
                     "mimetype": "application/pdf" if kind == "pdf" else "text/html",
                 }
             )
