@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -66,6 +68,24 @@ class TestHonourCertificate(CertificateCase):
         self._approve(run)
         run.with_user(self.user_admin).action_post()
         self.assertEqual(self._certificates(), certificates)
+
+    def test_printing_failure_never_stops_the_posting(self):
+        Report = type(self.env["ir.actions.report"])
+        failure = UserError("Unable to find Wkhtmltopdf on this system.")
+        with patch.object(Report, "_render_qweb_pdf", side_effect=failure):
+            run = self._posted_run()
+        self.assertEqual(run.state, "posted")
+        self.assertTrue(run.posting_ids, "the money is posted")
+        self.assertFalse(self._certificates())
+        self.assertTrue(
+            run.message_ids.filtered(
+                lambda m: "Honour certificates could not be printed" in (m.body or "")
+            )
+        )
+        # Once the server prints again, HR prints it from the line.
+        line = self._line(run, self.emp_worker).with_user(self.user_admin)
+        line.action_print_certificate()
+        self.assertEqual(len(self._certificates()), 1)
 
     def test_no_certificate_without_the_option(self):
         self.rule.print_certificate = False

@@ -273,7 +273,7 @@ class OkrIncentiveLine(models.Model):
         are not announced), logged in one batch.
         """
         todo = self.filtered(lambda line: line.state == "ok" and not line.recognized)
-        todo.filtered("rule_id.print_certificate")._make_certificates()
+        todo._certificates_on_post()
         bodies = {}
         for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
             bodies.setdefault(line.employee_id.id, []).append(

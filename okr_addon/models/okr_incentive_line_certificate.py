@@ -78,6 +78,28 @@ class OkrIncentiveLine(models.Model):
             result[line.id] = attachment
         return result
 
+    def _certificates_on_post(self):
+        """Print the certificates of lines being posted whose rule asks for them.
+
+        A certificate is recognition, not pay: when printing fails (no PDF engine on
+        the server…) the posting goes on, and the runs' chatter says so; the lines'
+        *Print Certificate* button prints them once the cause is solved."""
+        lines = self.filtered("rule_id.print_certificate")
+        if not lines:
+            return
+        try:
+            with self.env.cr.savepoint():
+                lines._make_certificates()
+        except UserError as error:
+            for run in lines.run_id:
+                run.message_post(
+                    body=self.env._(
+                        "Honour certificates could not be printed: %(reason)s Print them "
+                        "from the incentive lines once this is solved.",
+                        reason=error.args[0],
+                    )
+                )
+
     def _certificate_filename(self):
         return self.env._(
             "Honour Certificate - %(employee)s - %(rule)s - %(period)s",
