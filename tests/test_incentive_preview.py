@@ -1,8 +1,11 @@
 import datetime
+import logging
 import re
 
 from odoo.addons.okr_addon.okr_addon.models.okr_pay_guard import trusted
 from odoo.tests import HttpCase, new_test_user, tagged
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -180,7 +183,7 @@ class TestIncentivePreview(HttpCase):
         self.assertEqual(preview["next"], "The rule's highest amount is reached.")
 
     def test_few_queries_for_many_rules(self):
-        """Five rules cost a few queries more than one, not a round of queries each."""
+        """Five rules cost no more queries than three (19 each today), not a round each."""
         service = self.env["okr.self.service"]
         service._incentive_previews(self.emp_a)
         self.env.invalidate_all()
@@ -194,7 +197,8 @@ class TestIncentivePreview(HttpCase):
         previews = service._incentive_previews(self.emp_a)
         five = self.env.cr.sql_log_count - start
         self.assertEqual(len(previews), 5)
-        self.assertLessEqual(five - three, 4, f"{three} queries for 3 rules, {five} for 5")
+        _logger.info("earnings preview: %s queries for 3 rules, %s for 5", three, five)
+        self.assertLessEqual(five - three, 2, f"{three} queries for 3 rules, {five} for 5")
 
     def test_a_value_typed_on_the_phone_updates_the_forecast(self):
         crates = self.env["kpi.definition"].create({"name": "Crates packed", "code": "T_PV_CRATES"})

@@ -26,7 +26,7 @@ class OkrSelfService(models.AbstractModel):
 
     @api.model
     def _incentive_previews(self, employee):
-        """[{rule, headline, next, note, amount, has_forecast}] for each active rule
+        """[{rule, headline, next, amount, has_forecast}] for each active rule
         ``employee`` falls under, in the running period. Nobody else's data is read:
         the caller passes the employee it identified from the logged-in user."""
         if not employee:
@@ -93,7 +93,6 @@ class OkrSelfService(models.AbstractModel):
             "has_forecast": value is not None,
             "headline": "",
             "next": "",
-            "note": "",
         }
         if value is None:
             result["headline"] = self.env._("Not enough data for a forecast yet.")
@@ -115,7 +114,12 @@ class OkrSelfService(models.AbstractModel):
             )
             return result
         quantity = rule.basis == "kpi_value"
-        tier_label = outcome.tier.label("" if quantity else "%") if outcome.tier else ""
+        # Beyond the last band of a piece rate no tier contains the value: name the value.
+        tier_label = (
+            outcome.tier.label("" if quantity else "%")
+            if outcome.tier
+            else inc_logic.number(round(value, 2))
+        )
         amount = self._preview_amount(rule, outcome.amount)
         result["amount"] = outcome.amount
         if outcome.amount < 0:
@@ -168,7 +172,7 @@ class OkrSelfService(models.AbstractModel):
         elif rule.basis == "kpi_value":
             unit = rule.definition_id.unit or ""
         else:
-            unit, what = "%", what or self.env._("score")
+            unit, what = "%", self.env._("score")
         figure = (
             self.env._("%(gap)s points", gap=inc_logic.number(round(gap, 2)))
             if unit == "%"
