@@ -115,6 +115,7 @@ class TestIncentivePreview(HttpCase):
         """The daily forecast's result, as _update_forecasts writes it."""
         trusted(target).write(
             {
+                "has_forecast": True,
                 "forecast_value": value,
                 "forecast_low": value * 0.9,
                 "forecast_high": value * 1.1,

@@ -184,11 +184,8 @@ class OkrSelfService(models.AbstractModel):
 
 
 def _has_forecast(target):
-    """A target's forecast exists once the daily forecast found enough values: an
-    empty note means never forecast, an all-zero band means too little history."""
-    return bool(target.forecast_note) and any(
-        (target.forecast_value, target.forecast_low, target.forecast_high)
-    )
+    """The target's values so far were enough for a forecast (the mixin says so)."""
+    return target.has_forecast
 
 
 def _forecast_score(target):
