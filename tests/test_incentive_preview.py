@@ -165,6 +165,18 @@ class TestIncentivePreview(HttpCase):
         self.assertNotIn("o_okr_preview", text)
         self.assertFalse(self.env["okr.self.service"]._incentive_previews(self.emp_c))
 
+    def test_team_pool_has_no_personal_figure(self):
+        self.output_rule.copy(
+            {"code": "T_PV_POOL", "name": "Press shop pool", "pay_to": "team", "split_key": "equal"}
+        )
+        previews = {
+            p["rule"]: p for p in self.env["okr.self.service"]._incentive_previews(self.emp_a)
+        }
+        pool = previews["Press shop pool"]
+        self.assertFalse(pool["has_forecast"])
+        self.assertIn("A team pool", pool["headline"])
+        self.assertNotIn("amount", pool)
+
     def test_top_tier_and_cap(self):
         self._forecast(self.target_a, 1150)
         (preview,) = [

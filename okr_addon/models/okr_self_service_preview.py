@@ -82,18 +82,22 @@ class OkrSelfService(models.AbstractModel):
 
     @api.model
     def _incentive_preview(self, rule, employee, targets, today):
+        result = {"rule": rule.name, "has_forecast": False, "headline": "", "next": ""}
+        if rule.pay_to == "team":
+            # A pool follows the team's result and is shared by hours: nothing personal
+            # to project from the employee's own forecast.
+            result["headline"] = self.env._(
+                "A team pool: your share follows your team's result and is shown once "
+                "the run is approved."
+            )
+            return result
         date_from, date_to = periods.cycle_bounds(rule.period_type, today)
         value, target = self._forecast_basis(rule, targets)
+        result["has_forecast"] = value is not None
         lower = rule.basis == "kpi_value" and rule.definition_id.direction == kpi_logic.LOWER
         wage = None
         if rule.amount_type == "wage_percent" and value is not None:
             wage = rule._wages(employee, date_from, date_to).get(employee.id)
-        result = {
-            "rule": rule.name,
-            "has_forecast": value is not None,
-            "headline": "",
-            "next": "",
-        }
         if value is None:
             result["headline"] = self.env._("Not enough data for a forecast yet.")
             return result
