@@ -34,6 +34,7 @@ from . import (
     okr_incentive_line_certificate,
     okr_incentive_posting,
     okr_incentive_rule,
+    okr_incentive_rule_certificate,
     okr_incentive_rule_pool,
     okr_incentive_run,
     okr_incentive_run_deductions,

@@ -107,12 +107,6 @@ class OkrIncentiveRule(models.Model):
     promotion_threshold = fields.Float(
         help="Basis value from which the employee is marked promotion-eligible (0 = never)."
     )
-    print_certificate = fields.Boolean(
-        string="Print Honour Certificate",
-        help="When the run is posted, employees who reach a paying tier or the promotion "
-        "threshold get an honour certificate (PDF, in their language), attached to their "
-        "employee record and posted in the announcement channel.",
-    )
     training_skill_id = fields.Many2one(
         "hr.skill",
         string="Training on a Miss",
