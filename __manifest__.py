@@ -38,6 +38,7 @@
         "views/okr_dispute_views.xml",
         "views/okr_behaviour_views.xml",
         "report/hr_employee_profile_report.xml",
+        "report/okr_honour_certificate_report.xml",
         "views/hr_employee_views.xml",
         "views/hr_department_views.xml",
         "views/hr_job_views.xml",

@@ -75,6 +75,7 @@ class OkrPortal(CustomerPortal):
             "key_results": key_results,
             "kpi_targets": service._kpi_targets(employee),
             "incentive_lines": lines,
+            "incentive_previews": service._incentive_previews(employee),
             "feedback": feedback,
             "dispute_values": service._disputable_values(employee),
             "disputes": service._disputes(employee),
@@ -202,3 +203,22 @@ class OkrPortal(CustomerPortal):
             return request.redirect(f"/my/okr?error={quote(error.args[0])}")
         message = request.env._("Sent: your manager will look at it.")
         return request.redirect(f"/my/okr?message={quote(message)}")
+
+    @http.route("/my/okr/certificate/<int:line_id>", type="http", auth="user", website=True)
+    def portal_my_okr_certificate(self, line_id, **kwargs):
+        """Download the employee's own honour certificate; 404 for anyone else's."""
+        employee = self._okr_employee()
+        try:
+            line = request.env["okr.self.service"]._own("okr.incentive.line", line_id, employee)
+        except AccessError as error:
+            raise request.not_found() from error
+        certificate = line.certificate_id.sudo()
+        if not certificate or line.run_id.state not in ("approved", "posted"):
+            raise request.not_found()
+        return request.make_response(
+            certificate.raw,
+            headers=[
+                ("Content-Type", certificate.mimetype or "application/pdf"),
+                ("Content-Disposition", http.content_disposition(certificate.name)),
+            ],
+        )

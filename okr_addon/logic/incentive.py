@@ -120,6 +120,29 @@ def clamp(amount, floor=None, cap=None):
     return amount
 
 
+# Amount types that pay the basis value band by band (each tier's amount is a rate).
+PROGRESSIVE_TYPES = ("per_unit", "commission")
+
+
+def evaluate(value, tiers, amount_type, wage=None, *, floor=None, cap=None):
+    """What a basis ``value`` pays under a rule: (tier, amount, arithmetic).
+
+    The one place a value becomes an amount, for the run and for the phone's
+    preview alike: the tier containing the value (or None); the amount (a tier's
+    amount, a share of the ``wage``, or the progressive bands' total for a piece
+    rate or a commission), kept within [floor, cap]; the bands' arithmetic text
+    for the progressive types (None otherwise). IncentiveError ("no_wage") when a
+    percentage of the wage has no wage.
+    """
+    tier = find_tier(value, tiers)
+    arithmetic = None
+    if amount_type in PROGRESSIVE_TYPES:
+        amount, arithmetic = progressive(value, tiers, percent=amount_type == "commission")
+    else:
+        amount = amount_for(tier.amount if tier else 0.0, amount_type, wage)
+    return tier, clamp(amount, floor, cap), arithmetic
+
+
 def split_by_code(amount, bonus_code, deduction_code):
     """{input code: amount}: positive amounts under the bonus code, negative
     ones under the deduction code (both keys always present)."""

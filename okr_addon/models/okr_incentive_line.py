@@ -266,12 +266,14 @@ class OkrIncentiveLine(models.Model):
         return True
 
     def _recognize(self):
-        """Announce, mark promotion-eligible, recommend training: once per line.
+        """Announce, mark promotion-eligible, recommend training, print honour
+        certificates (rules asking for them): once per line.
 
         Each employee gets one note per run listing their amounts (zero amounts
         are not announced), logged in one batch.
         """
         todo = self.filtered(lambda line: line.state == "ok" and not line.recognized)
+        todo._certificates_on_post()
         bodies = {}
         for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
             bodies.setdefault(line.employee_id.id, []).append(
@@ -290,6 +292,7 @@ class OkrIncentiveLine(models.Model):
                     ),
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
+                    attachments=lines._certificate_channel_files(),
                 )
             if rule.promotion_threshold:
                 for line in lines.filtered(

@@ -22,7 +22,7 @@ AMOUNT_TYPES = [
     ("commission", "% of the value (commission)"),
 ]
 # Amount types that pay the basis value band by band (each tier's amount is a rate).
-PROGRESSIVE_TYPES = ("per_unit", "commission")
+PROGRESSIVE_TYPES = inc_logic.PROGRESSIVE_TYPES
 
 
 class OkrIncentiveRule(models.Model):
@@ -170,6 +170,8 @@ class OkrIncentiveRule(models.Model):
         return self.env["hr.employee"].sudo().search(self._scope_domain())
 
     def _scope_domain(self):
+        """The employees this rule concerns: its company's, narrowed by its
+        departments (and their sub-departments), jobs, employees and tags."""
         domain = Domain("company_id", "=", self.company_id.id)
         if self.employee_ids:
             domain &= Domain("id", "in", self.employee_ids.ids)

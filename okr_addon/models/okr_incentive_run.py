@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..logic import incentive as inc_logic
 from ..logic import periods
-from .okr_incentive_rule import PROGRESSIVE_TYPES
 from .okr_pay_guard import trusted
 
 # A run that posted amounts keeps the period they were posted for.
@@ -269,23 +268,15 @@ class OkrIncentiveRun(models.Model):
                         [*steps, self.env._("blocked: %(reason)s", reason=gates[employee.id])]
                     ),
                 )
-            elif rule.amount_type in PROGRESSIVE_TYPES:
-                amount, arithmetic = inc_logic.progressive(
-                    value, tiers, percent=rule.amount_type == "commission"
-                )
-                amount = inc_logic.clamp(
-                    amount,
-                    rule.floor if rule.use_floor else None,
-                    rule.cap if rule.use_cap else None,
-                )
-                vals["amount"] = amount
-                vals["explanation"] = " → ".join(
-                    [*steps, arithmetic, f"{amount:+.2f} {currency}".strip()]
-                )
             else:
                 try:
-                    amount = inc_logic.amount_for(
-                        tier.amount if tier else 0.0, rule.amount_type, wages.get(employee.id)
+                    tier, amount, arithmetic = inc_logic.evaluate(
+                        value,
+                        tiers,
+                        rule.amount_type,
+                        wages.get(employee.id),
+                        floor=rule.floor if rule.use_floor else None,
+                        cap=rule.cap if rule.use_cap else None,
                     )
                 except inc_logic.IncentiveError:
                     vals.update(
@@ -301,18 +292,17 @@ class OkrIncentiveRun(models.Model):
                         ),
                     )
                 else:
-                    amount = inc_logic.clamp(
-                        amount,
-                        rule.floor if rule.use_floor else None,
-                        rule.cap if rule.use_cap else None,
-                    )
                     vals["amount"] = amount
-                    vals["explanation"] = inc_logic.explanation(
-                        steps,
-                        tier,
-                        amount,
-                        currency if rule.amount_type in ("fixed", "wage_percent") else "",
-                        unit,
+                    vals["explanation"] = (
+                        " → ".join([*steps, arithmetic, f"{amount:+.2f} {currency}".strip()])
+                        if arithmetic is not None
+                        else inc_logic.explanation(
+                            steps,
+                            tier,
+                            amount,
+                            currency if rule.amount_type in ("fixed", "wage_percent") else "",
+                            unit,
+                        )
                     )
             result[(rule.id, employee.id)] = vals
         return result

@@ -5,7 +5,6 @@ from odoo import fields, models
 from ..logic import incentive as inc_logic
 from ..logic import pool as pool_logic
 from . import okr_incentive_run
-from .okr_incentive_rule import PROGRESSIVE_TYPES
 from .okr_pay_guard import trusted
 
 
@@ -71,18 +70,18 @@ class OkrIncentiveRun(models.Model):
                     )
                 continue
             value, steps = basis[key]
-            tier = inc_logic.find_tier(value, tiers)
-            if rule.amount_type in PROGRESSIVE_TYPES:
-                amount, arithmetic = inc_logic.progressive(
-                    value, tiers, percent=rule.amount_type == "commission"
-                )
+            # The same arithmetic as an individual line (a pool pays no share of a wage).
+            tier, amount, arithmetic = inc_logic.evaluate(
+                value,
+                tiers,
+                rule.amount_type,
+                floor=rule.floor if rule.use_floor else None,
+                cap=rule.cap if rule.use_cap else None,
+            )
+            if arithmetic is not None:
                 steps = [*steps, arithmetic]
             else:
-                amount = tier.amount if tier else 0.0
                 steps = [*steps, f"tier {tier.label(unit)}" if tier else "no tier"]
-            amount = inc_logic.clamp(
-                amount, rule.floor if rule.use_floor else None, rule.cap if rule.use_cap else None
-            )
             shown = f"{inc_logic.number(amount)} {currency}".strip()
             team_sharing = team_members.filtered(lambda e: e.id in sharing_ids).sorted("id")
             try:

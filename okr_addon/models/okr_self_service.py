@@ -154,6 +154,9 @@ class OkrSelfService(models.AbstractModel):
                     )
         except ValidationError as error:
             raise UserError(error.args[0]) from error
+        # The phone's earnings preview reads this forecast: bring it up to date now
+        # rather than at the next daily run (the target is the employee's own, checked).
+        target._update_forecasts()
         return target
 
     # ------------------------------------------------------------------

@@ -1,1 +1,1 @@
-from . import hr_employee_profile
+from . import hr_employee_profile, okr_honour_certificate
