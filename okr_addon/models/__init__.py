@@ -27,7 +27,6 @@ from . import (
     okr_connector_remote,
     okr_connector_run,
     okr_cycle,
-    okr_home,
     okr_demo_history,
     okr_dispute,
     okr_incentive_line,

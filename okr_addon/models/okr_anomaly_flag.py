@@ -68,7 +68,7 @@ class OkrAnomalyFlag(models.Model):
         [("own", "The employee's usual values"), ("team", "The team's usual values")],
         string="Compared With",
     )
-    usual_value = fields.Float(string="Usual Value", help="The median it stands out from.")
+    usual_value = fields.Float(help="The median it stands out from.")
     step = fields.Float(help="Check-ins: how far it moved its key result, in % of the way.")
     reason = fields.Char(compute="_compute_reason")
     state = fields.Selection(
@@ -93,7 +93,6 @@ class OkrAnomalyFlag(models.Model):
                 flag.reason = flag._measurement_reason()
 
     def _measurement_reason(self):
-        _ = self.env._
         unit = self.definition_id.unit or ""
         facts = {
             "kpi": self.definition_id.name or "",
@@ -103,37 +102,40 @@ class OkrAnomalyFlag(models.Model):
         }
         ratio = self.value / self.usual_value if self.usual_value > 0 <= self.value else None
         if not self.against:
-            return _("%(kpi)s %(value)s — far outside the usual range", **facts)
+            return self.env._("%(kpi)s %(value)s — far outside the usual range", **facts)
         own = self.against == "own"
         if ratio is not None and ratio >= 1.5:
             facts["ratio"] = _ratio(ratio)
             return (
-                _("%(kpi)s %(value)s — about %(ratio)s× %(employee)s's usual %(usual)s", **facts)
+                self.env._(
+                    "%(kpi)s %(value)s — about %(ratio)s× %(employee)s's usual %(usual)s", **facts
+                )
                 if own
-                else _("%(kpi)s %(value)s — about %(ratio)s× the team's usual %(usual)s", **facts)
+                else self.env._(
+                    "%(kpi)s %(value)s — about %(ratio)s× the team's usual %(usual)s", **facts
+                )
             )
         if ratio is not None and ratio <= 2 / 3:
             facts["percent"] = round(ratio * 100)
             return (
-                _(
+                self.env._(
                     "%(kpi)s %(value)s — only about %(percent)s%% of %(employee)s's usual "
                     "%(usual)s",
                     **facts,
                 )
                 if own
-                else _(
+                else self.env._(
                     "%(kpi)s %(value)s — only about %(percent)s%% of the team's usual %(usual)s",
                     **facts,
                 )
             )
         return (
-            _("%(kpi)s %(value)s — far from %(employee)s's usual %(usual)s", **facts)
+            self.env._("%(kpi)s %(value)s — far from %(employee)s's usual %(usual)s", **facts)
             if own
-            else _("%(kpi)s %(value)s — far from the team's usual %(usual)s", **facts)
+            else self.env._("%(kpi)s %(value)s — far from the team's usual %(usual)s", **facts)
         )
 
     def _checkin_reason(self):
-        _ = self.env._
         unit = self.key_result_id.unit or ""
         facts = {
             "kr": self.key_result_id.name or "",
@@ -143,14 +145,16 @@ class OkrAnomalyFlag(models.Model):
             "employee": self.employee_id.name,
         }
         if not self.against:
-            return _("Check-in %(value)s on “%(kr)s” — far outside the usual pace", **facts)
+            return self.env._(
+                "Check-in %(value)s on “%(kr)s” — far outside the usual pace", **facts
+            )
         if self.against == "own":
-            return _(
+            return self.env._(
                 "Check-in %(value)s on “%(kr)s” moved it %(step)s%% of the way to its target "
                 "in one step; %(employee)s's usual step is about %(usual)s%%",
                 **facts,
             )
-        return _(
+        return self.env._(
             "Check-in %(value)s on “%(kr)s” moved it %(step)s%% of the way to its target "
             "in one step; the team's usual step is about %(usual)s%%",
             **facts,

@@ -5,6 +5,7 @@ from . import (
     okr_checkin_feedback,
     okr_connector_upload,
     okr_dispute_settle,
+    okr_home,
     okr_incentive_line_withdraw,
     okr_next_cycle_wizard,
     okr_next_cycle_wizard_line,
