@@ -62,6 +62,16 @@ odoo_addon_found() {
     "$PYTHON" -c 'import importlib.util, sys; sys.exit(not importlib.util.find_spec("odoo.addons." + sys.argv[1]))' "$1" 2>/dev/null
 }
 
+# Whether Odoo's own addon $1 (e.g. spreadsheet_dashboard) ships with the Odoo
+# source tree, or is importable like odoo_addon_found's.
+odoo_core_addon_found() {
+    odoo_addon_found "$1" || "$PYTHON" - "$1" <<'PY' 2>/dev/null
+import os, sys
+from odoo.tools import config
+sys.exit(not os.path.isfile(os.path.join(config.addons_community_dir, sys.argv[1], "__manifest__.py")))
+PY
+}
+
 odoo_missing_message() {
     echo "Odoo 19 is not importable by $PYTHON: install an Odoo 19.0 source tree and its" \
          "requirements.txt, then make it importable (pip install -e <tree>, a .pth file," \

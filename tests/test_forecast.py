@@ -308,6 +308,16 @@ class TestAnalytics(KpiCase):
             Report.with_user(self.user_outsider).search([]), "another team's manager sees none"
         )
 
+    def test_skills_report_shows_its_help_when_there_is_nothing_to_compare(self):
+        """No sample pivot or chart under the "Nothing to compare yet" help: with
+        no row, the action shows only the help telling how to link skills to KPIs."""
+        action = self.env.ref("okr_addon.okr_skill_kpi_report_action")
+        self.assertIn("Nothing to compare yet", action.help)
+        Report = self.env["okr.skill.kpi.report"].with_user(self.user_manager)
+        for view_type in ("pivot", "graph"):
+            arch = Report.get_view(view_type=view_type)["arch"]
+            self.assertNotIn("sample=", arch, view_type)
+
 
 @tagged("post_install", "-at_install")
 class TestIncentiveDistribution(IncentiveCase):

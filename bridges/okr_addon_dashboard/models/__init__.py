@@ -1,0 +1,1 @@
+from . import okr_incentive_line, okr_objective
