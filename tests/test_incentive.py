@@ -330,6 +330,7 @@ class TestAnomalyGate(IncentiveCase):
             f"Scrap rate 0.2{unit} — only about 5% of Wang Wu's usual 4{unit}",
         )
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["okr_addon"], ["zh_CN"], overwrite=True)
         self.assertIn("平时", flag.with_context(lang="zh_CN").reason)
         self.assertNotEqual(
             flag.with_context(lang="zh_CN").reason,

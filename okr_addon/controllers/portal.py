@@ -35,7 +35,19 @@ class OkrPortal(CustomerPortal):
         employee = request.env["okr.self.service"]._employee_of_user(request.env.user)
         if not employee:
             raise request.not_found()
+        self._okr_speak_user_language()
         return employee
+
+    def _okr_speak_user_language(self):
+        """The goals page speaks the language set on the user (Preferences), not the
+        browser's or a shared tablet's cookie: a worker reads it in their language."""
+        lang = request.env.user.lang
+        if not lang or lang == request.env.lang:
+            return
+        data = request.env["res.lang"]._get_data(code=lang)
+        if data.code:  # an active language
+            request.lang = data
+            request.update_context(lang=lang)
 
     def _okr_values(self, employee, **extra):
         service = request.env["okr.self.service"]
