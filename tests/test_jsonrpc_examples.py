@@ -39,12 +39,13 @@ class TestJsonRpcExamples(HttpCase):
         # The example opens its own connection (plain urllib, no test cookie).
         with contextlib.redirect_stdout(printed), self.allow_requests(all_requests=True):
             exec(self._example(), {"__name__": "readme_example"})
+        zhang_san = self.env.ref("okr_addon.emp_zhang_san")
         checkin = self.env["okr.checkin"].search(
-            [("key_result_id.employee_id", "=", wang_wu.id), ("source", "=", "connector")],
+            [("key_result_id.employee_id", "=", zhang_san.id), ("source", "=", "connector")],
             order="id desc",
             limit=1,
         )
-        self.assertEqual(checkin.value, 4.1)
+        self.assertEqual(checkin.value, 3)
         measurement = self.env["kpi.measurement"].search(
             [("source_reference", "=", "mes:line-2:2026-11-20")]
         )
