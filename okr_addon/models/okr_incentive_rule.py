@@ -261,18 +261,20 @@ class OkrIncentiveRule(models.Model):
         daily = {}
         for employee, _day, value in groups:
             daily.setdefault(employee.id, []).append(value)
-        unit = definition.unit or ""
         result = {}
         for employee_id, values in daily.items():
             value = round(kpi_logic.aggregate(values, definition.aggregation), 4)
-            step = self.env._(
-                "%(kpi)s %(value)s %(unit)s",
-                kpi=definition.name,
-                value=inc_logic.number(value),
-                unit=unit,
-            ).strip()
-            result[employee_id] = (value, [step])
+            result[employee_id] = (value, [self._quantity_step(definition, value)])
         return result
+
+    def _quantity_step(self, definition, value):
+        """How a quantity reads in an explanation: "Parts pressed 1,200 pcs"."""
+        return self.env._(
+            "%(kpi)s %(value)s %(unit)s",
+            kpi=definition.name,
+            value=inc_logic.number(value),
+            unit=definition.unit or "",
+        ).strip()
 
     def _scorecard_values(self, employees, date_from, date_to):
         cards = {}

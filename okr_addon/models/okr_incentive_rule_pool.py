@@ -9,7 +9,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
-from ..logic import incentive as inc_logic
 from ..logic import kpi as kpi_logic
 
 # Bases a team has a value for: its KPI target (or its members' average), its output.
@@ -246,7 +245,6 @@ class OkrIncentiveRule(models.Model):
             daily = bucket.setdefault(day, [0.0, 0])
             daily[0] += total
             daily[1] += count
-        unit = definition.unit or ""
         result = {}
         for key in teams:
             days = own.get(key) or members.get(key)
@@ -257,13 +255,7 @@ class OkrIncentiveRule(models.Model):
                 for total, count in days.values()
             ]
             value = round(kpi_logic.aggregate(daily, definition.aggregation), 4)
-            step = self.env._(
-                "%(kpi)s %(value)s %(unit)s",
-                kpi=definition.name,
-                value=inc_logic.number(value),
-                unit=unit,
-            ).strip()
-            result[key] = (value, [step])
+            result[key] = (value, [self._quantity_step(definition, value)])
         return result
 
     # ------------------------------------------------------------------
