@@ -36,7 +36,11 @@ OKR_LOAD_MODE:
   entering the numbers on a phone; the phones' first check-ins spread over one
   such pause.
 
-OKR_LOAD_VIA: ``fetch`` (default, the page's script) or ``form`` (no JavaScript).
+OKR_LOAD_VIA: ``fetch`` (default, the page's script) or ``form`` (no JavaScript),
+or ``page``: no check-in, each phone only opens /my/okr again and again, the page
+a worker reads — with its earnings preview ("what I could earn"), since every
+worker falls under three incentive rules on a KPI with values and a forecast.
+The GET is timed instead of the POST.
 """
 
 import argparse
@@ -125,6 +129,7 @@ def setup_database(env, users, path):
         ]
     )
     objectives.action_approve()  # draft → running, as an OKR administrator does
+    _incentive_setup(env, employees, department, quarter_start, today)
     rows = []
     for user, employee, objective in zip(accounts, employees, objectives, strict=True):
         result = objective.key_result_ids
@@ -135,6 +140,86 @@ def setup_database(env, users, path):
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(rows, handle, indent=1)
     print(f"{len(rows)} portal workers with one running key result each -> {path}")
+
+
+def _incentive_setup(env, employees, department, quarter_start, today):
+    """What the page's earnings preview reads: a summed KPI (good parts) with a
+    quarterly target per worker, a value every week so far (a forecast), and three
+    rules of the workers' department — a tier bonus, a piece rate in two bands and
+    a deduction below 80%."""
+    quarter_end = (quarter_start + datetime.timedelta(days=92)).replace(day=1)
+    quarter_end -= datetime.timedelta(days=1)
+    parts = env["kpi.definition"].create(
+        {"name": "Good parts", "code": f"{MARK}_PARTS", "unit": "pcs", "aggregation": "sum"}
+    )
+    targets = env["kpi.target"].create(
+        [
+            {
+                "definition_id": parts.id,
+                "level": "employee",
+                "employee_id": employee.id,
+                "date_from": quarter_start,
+                "date_to": quarter_end,
+                "target": 12000.0,
+            }
+            for employee in employees
+        ]
+    )
+    days = [
+        quarter_start + datetime.timedelta(days=offset)
+        for offset in range(0, max((today - quarter_start).days, 1), 7)
+    ]
+    env["kpi.measurement"].create(
+        [
+            {
+                "definition_id": parts.id,
+                "employee_id": employee.id,
+                "date": day,
+                "value": 800.0 + 10 * ((index + number) % 7),
+            }
+            for index, employee in enumerate(employees)
+            for number, day in enumerate(days)
+        ]
+    )
+    env["kpi.target"]._cron_forecast()
+    common = {"definition_id": parts.id, "department_ids": [(6, 0, department.ids)]}
+    env["okr.incentive.rule"].create(
+        [
+            {
+                "name": "Output bonus",
+                "code": f"{MARK}_BONUS",
+                "basis": "kpi_completion",
+                "tier_ids": [
+                    (0, 0, {"has_lower": False, "upper": 100, "amount": 0}),
+                    (0, 0, {"lower": 100, "upper": 110, "amount": 300}),
+                    (0, 0, {"lower": 110, "has_upper": False, "amount": 500}),
+                ],
+                **common,
+            },
+            {
+                "name": "Piece rate",
+                "code": f"{MARK}_PIECES",
+                "basis": "kpi_value",
+                "amount_type": "per_unit",
+                "tier_ids": [
+                    (0, 0, {"lower": 0, "upper": 10000, "amount": 0.05}),
+                    (0, 0, {"lower": 10000, "has_upper": False, "amount": 0.08}),
+                ],
+                **common,
+            },
+            {
+                "name": "Output shortfall",
+                "code": f"{MARK}_SHORT",
+                "basis": "kpi_completion",
+                "tier_ids": [
+                    (0, 0, {"has_lower": False, "upper": 80, "amount": -100}),
+                    (0, 0, {"lower": 80, "has_upper": False, "amount": 0}),
+                ],
+                **common,
+            },
+        ]
+    )
+    assert all(targets.mapped("has_forecast")), "every worker's target has a forecast"
 
 
 # ----------------------------------------------------------------------------
@@ -150,7 +235,7 @@ class Settings:
     mode: str = "saturate"  # or "realistic": a think time after each check-in
     think_min_ms: float = 1000.0
     think_max_ms: float = 3000.0
-    via: str = "fetch"  # or "form": POST + redirect + GET /my/okr
+    via: str = "fetch"  # or "form": POST + redirect + GET /my/okr; or "page": GET only
 
     @classmethod
     def from_env(cls):
@@ -158,8 +243,8 @@ class Settings:
         via = os.environ.get("OKR_LOAD_VIA", "fetch")
         if mode not in ("saturate", "realistic"):
             sys.exit(f"OKR_LOAD_MODE is saturate or realistic, not {mode!r}")
-        if via not in ("fetch", "form"):
-            sys.exit(f"OKR_LOAD_VIA is fetch or form, not {via!r}")
+        if via not in ("fetch", "form", "page"):
+            sys.exit(f"OKR_LOAD_VIA is fetch, form or page, not {via!r}")
         return cls(
             seconds=env_float("OKR_LOAD_SECONDS", 30),
             requests=env_int("OKR_LOAD_REQUESTS", 2000),
@@ -266,9 +351,12 @@ class Phone(threading.Thread):
         self.csrf = form.group(1)
 
     def check_in(self):
-        """POST one check-in (form: then GET the page it redirects to).
+        """POST one check-in (form: then GET the page it redirects to; page: only
+        GET /my/okr, with its earnings preview).
 
         Returns (post_ms, total_ms, http_requests) on success; raises otherwise."""
+        if self.settings.via == "page":
+            return self.read_page()
         self.counter += 1
         # Unique per key result, so that the database check sees every row.
         value = str(self.counter)
@@ -304,6 +392,15 @@ class Phone(threading.Thread):
             raise RuntimeError(f"GET /my/okr answered {page.status_code}")
         self.record_saved(float(value))
         return (post_done - started) * 1000, (finished - started) * 1000, 2
+
+    def read_page(self):
+        """GET /my/okr as a worker opening it: the page and its earnings preview."""
+        started = time.perf_counter()
+        page = self.session.get(f"{self.url}/my/okr", timeout=self.settings.timeout)
+        elapsed = (time.perf_counter() - started) * 1000
+        if page.status_code != 200 or "o_okr_preview" not in page.text:
+            raise RuntimeError(f"GET /my/okr answered {page.status_code} without a preview")
+        return elapsed, elapsed, 1
 
     def fetched(self, answer, value, post_ms):
         """Check the JSON answer of the page's script route."""
@@ -440,19 +537,20 @@ def report(run, ready, elapsed):
     settings, results = run.settings, run.results
     ok = len(results.post_ms)
     errors = sum(results.errors.values())
-    print(
-        f"== Results ({ok} check-ins saved in {elapsed:.1f} s by {ready} phones; "
-        f"{settings.describe()})"
-    )
-    print(describe("POST alone", results.post_ms))
-    if settings.via == "form":
+    done = "pages read" if settings.via == "page" else "check-ins saved"
+    print(f"== Results ({ok} {done} in {elapsed:.1f} s by {ready} phones; {settings.describe()})")
+    label = "GET /my/okr" if settings.via == "page" else "POST alone"
+    print(describe(label, results.post_ms))
+    if settings.via == "page":
+        each = "one GET of the page with its earnings preview"
+    elif settings.via == "form":
         print(describe("POST + /my/okr", results.total_ms))
         each = "a POST and the page it redirects to"
     else:
         each = "one POST answered with JSON, the page updated in place"
     print(
-        f"throughput       {ok / elapsed:.1f} check-ins/s = "
-        f"{results.requests / elapsed:.1f} HTTP requests/s (each check-in: {each})"
+        f"throughput       {ok / elapsed:.1f} {done.split(maxsplit=1)[0]}/s = "
+        f"{results.requests / elapsed:.1f} HTTP requests/s (each: {each})"
     )
     print(f"errors           {errors}")
     for message, count in results.errors.most_common(10):
@@ -460,11 +558,14 @@ def report(run, ready, elapsed):
     print(f"load average     {load_average()} at the end (1/5/15 min; {os.cpu_count()} CPUs)")
     p95 = percentile(results.post_ms, 95)
     goal = "MET" if p95 < settings.target_ms else "MISSED"
-    print(f"p95 goal         POST alone p95 {p95:.1f} ms < {settings.target_ms:g} ms: {goal}")
+    print(f"p95 goal         {label} p95 {p95:.1f} ms < {settings.target_ms:g} ms: {goal}")
 
 
-def verify(db, results, accounts):
+def verify(db, results, accounts, via="fetch"):
     """Print the rows check; True when the database holds exactly the saved check-ins."""
+    if via == "page":
+        print("rows check       none: this run only read pages")
+        return True
     key_result_ids = [account["key_result_id"] for account in accounts]
     rows, lost, doubled, explained, others = check_rows(f"dbname={db}", results, key_result_ids)
     confirmed = sum(len(values) for values in results.saved.values())
@@ -501,7 +602,7 @@ def main():
     print(f"   load average before: {load_average()}")
     ready, elapsed = drive(phones, run)
     report(run, ready, elapsed)
-    good = verify(args.db, run.results, accounts)
+    good = verify(args.db, run.results, accounts, settings.via)
     sys.exit(0 if good and ready == len(phones) else 1)
 
 
