@@ -167,7 +167,9 @@ def clone_employees(cr, template, department_ids, count):
     """Employees 1..count-1 named "<MARK> employee 000001"… as copies of the template's
     resource.resource, hr.employee and hr.version rows (hr.employee _inherits
     hr.version): names, departments and the links between the three rows differ,
-    unique columns are left empty. The template is employee 0 of that name."""
+    unique columns are left empty. The template is employee 0 of that name.
+    Employee n goes to department n modulo the number of departments (round robin,
+    employee 0 in the first), so they spread evenly however many there are."""
     params = {
         "count": count,
         "prefix": f"{MARK} employee ",
@@ -209,8 +211,10 @@ def clone_employees(cr, template, department_ids, count):
         "hr_version",
         template.current_version_id.id,
         """SELECT e.id AS employee_id,
-                  (%(departments)s::int[])[1 + substring(e.name from '[0-9]+$')::int %% 20]
-                  AS department_id
+                  (%(departments)s::int[])[
+                      1 + substring(e.name from '[0-9]+$')::int
+                          %% cardinality(%(departments)s::int[])
+                  ] AS department_id
            FROM hr_employee e WHERE e.name LIKE %(like)s AND e.id <> %(template)s""",
         {"employee_id": "g.employee_id", "department_id": "g.department_id"},
         params=params,
@@ -227,7 +231,7 @@ def employee_template(env, departments=20):
     first of them) through the ORM: the template ``clone_employees`` copies.
     Returns (departments, employee)."""
     records = env["hr.department"].create(
-        [{"name": f"{MARK} department {n:02d}"} for n in range(departments)]
+        [{"name": f"{MARK} department {n:03d}"} for n in range(departments)]
     )
     employee = env["hr.employee"].create(
         {"name": f"{MARK} employee {0:06d}", "department_id": records[0].id}

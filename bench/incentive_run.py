@@ -1,12 +1,34 @@
 """Incentive run benchmark for okr_addon (run by bench/incentive_run.sh).
 
 Fills a database that already has okr_addon and OCA payroll (hence the bridge
-okr_addon_payroll) installed without demo data with N employees, each with a
-contract version (start before the month, a wage, a salary structure holding a
-BASIC rule and the bridge's OKR_BONUS / KPI_DEDUCTION rules), two KPIs with one
-employee-level target and a few measurements per employee, three incentive
-rules and one draft payslip per employee for the month. Then, as the
-administrator (an OKR administrator, like an HR user clicking the buttons):
+okr_addon_payroll) installed without demo data with N employees spread round
+robin over 200 departments (the teams), each with a contract version (start
+before the month, a wage, a salary structure holding a BASIC rule and the
+bridge's OKR_BONUS / KPI_DEDUCTION rules) and a job position (operator, setter
+or line lead: pool coefficients 1.0 / 1.1 / 1.2), attendances on the weekdays of
+the month, two KPIs (scrap rate, output) with one employee-level target and a
+few measurements per employee, five incentive rules and one draft payslip per
+employee for the month. The rules:
+
+- scrap rate completion, fixed amounts in 4 tiers (some negative);
+- output score, % of the wage, floored and capped;
+- a scorecard of both KPIs, fixed amounts;
+- a piece rate on the month's output (kpi_value, per_unit): the first 600 pcs
+  at 0.50, the pieces beyond at 0.65;
+- a team pool (pay_to team, one team per department, the 200 departments): the
+  members' average scrap completion gives the department a pool of 500 (< 97 %),
+  1,200 (97-100 %) or 2,000 (>= 100 %), split by hours worked x role coefficient.
+  The split is by hours because attendances are cheap to give here: one SQL
+  copy of an ORM-made attendance per employee and weekday, with ``date`` (the
+  day in the employee's time zone) and ``worked_hours`` written as the pool's
+  one grouped query reads them (sum of worked_hours of the attendances dated in
+  the month). A check recomputes every share from those hours.
+
+Individual rules give one line per employee with a basis, the pool one line per
+member with a share; the expected counts come from the data.
+
+Then, as the administrator (an OKR administrator, like an HR user clicking the
+buttons):
 
 1. ``run.action_compute()`` (first run: creates the lines), approve,
    ``run.action_post()`` (postings, recognition on each employee's chatter and
@@ -15,10 +37,13 @@ administrator (an OKR administrator, like an HR user clicking the buttons):
 3. ``action_compute()`` again on unchanged data (no line may change), approve,
    post again (nothing);
 4. ``compute_sheet()`` on a sample of payslips: their OKR_BONUS / KPI_DEDUCTION
-   lines must equal the employee's postings.
+   lines must equal the employee's postings;
+5. the pool's lines add up to each team's pool to the cent (the pool recomputed
+   from the targets' completions and the tiers).
 
-Targets (product issue, 2 cores): compute <= 20 s, post <= 60 s for 10,000
-employees x 3 rules.
+Targets (product issue, 2 cores): 10,000 employees in 200 teams, the three
+individual rules, one piece rate and one team pool: compute <= 20 s, post <= 60 s,
+re-post 0 rows.
 
 Usage (normally through incentive_run.sh)::
 
@@ -42,6 +67,7 @@ from common import (
     MARK,
     QUIET,
     chunks,
+    clone,
     clone_employees,
     employee_template,
     env_flag,
@@ -60,9 +86,14 @@ from odoo import SUPERUSER_ID, api
 DB_PREFIX = "okr_bench_inc"
 BATCH = 2000  # records per ORM create() call while generating data
 CODES = ("OKR_BONUS", "KPI_DEDUCTION")  # the bridge's payslip input codes
-COMPUTE_TARGET = 20.0  # seconds, 10,000 employees x 3 rules
+COMPUTE_TARGET = 20.0  # seconds, 10,000 employees in 200 teams x 5 rules
 POST_TARGET = 60.0
 BLANK = ("", "", "", "")  # the timing cells of a row without timing
+RULES = 5  # three individual KPI rules, a piece rate and a team pool
+# The team pool's fixed tiers on the team's scrap rate completion (%): (lower, upper, pool)
+POOL_TIERS = ((None, 97.0, 500.0), (97.0, 100.0, 1200.0), (100.0, None, 2000.0))
+# The piece rate's bands on a month's output (pcs): (lower, upper, rate per piece)
+PIECE_BANDS = ((None, 600.0, 0.50), (600.0, None, 0.65))
 
 
 @dataclass
@@ -70,6 +101,7 @@ class Settings:
     """Scale and options, from OKR_BENCH_* environment variables."""
 
     employees: int = 10_000
+    departments: int = 200  # teams of the pool rule, employees spread round robin
     month: datetime.date = None  # first day of the incentive month
     measurements: int = 3  # measurements per employee and KPI
     slip_checks: int = 100  # payslips computed (compute_sheet) and checked
@@ -79,6 +111,7 @@ class Settings:
     def from_env(cls):
         return cls(
             employees=env_int("OKR_BENCH_EMPLOYEES", 10_000),
+            departments=max(1, env_int("OKR_BENCH_DEPARTMENTS", 200)),
             month=env_month(),
             measurements=max(1, min(28, env_int("OKR_BENCH_MEASUREMENTS", 3))),
             slip_checks=env_int("OKR_BENCH_SLIP_CHECKS", 100),
@@ -117,6 +150,22 @@ PROFILE_CALLERS = (
     "convert_to_cache",
     "filtered_domain",
 )
+
+
+def tier_values(lower, upper, amount):
+    """An incentive tier's values from (lower, upper, amount); None: open-ended."""
+    values = {"amount": amount}
+    values.update({"lower": lower} if lower is not None else {"has_lower": False})
+    values.update({"upper": upper} if upper is not None else {"has_upper": False})
+    return values
+
+
+def pool_of(value):
+    """The team pool's amount for a team's completion (%), as POOL_TIERS says."""
+    for lower, upper, amount in POOL_TIERS:
+        if (lower is None or value >= lower) and (upper is None or value < upper):
+            return amount
+    return 0.0
 
 
 def _label(func):
@@ -173,8 +222,12 @@ class IncentiveBench:
         self.employee_ids = []
         self.version_of = {}  # employee id: its contract version id
         self.wage_of = {}
+        self.team_of = {}  # employee id: the pool's team key (their department)
         self.structure = None
         self.kpis = {}
+        self.departments = env["hr.department"]
+        self.jobs = env["hr.job"]
+        self.attendances = 0
         self.targets = env["kpi.target"]
         self.rules = env["okr.incentive.rule"]
         self.payslip_ids = []
@@ -211,9 +264,16 @@ class IncentiveBench:
         env = self.env(context=dict(self.env.context, **QUIET))
         self.step("salary structure (BASIC + OKR_BONUS + KPI_DEDUCTION)", self._structure, env)
         self.step(
-            f"{self.s.employees} employees with a contract version (1 ORM create + SQL copies)",
+            f"{self.s.employees} employees with a contract version in {self.s.departments} "
+            "departments (1 ORM create + SQL copies)",
             self._employees,
             env,
+        )
+        self.step("3 job positions with a pool coefficient (SQL update)", self._jobs, env)
+        seconds, _ = self.timed(self._attendances, env)
+        say(
+            f"  {self.attendances} attendances, weekdays of the month (INSERT … SELECT): "
+            f"{seconds:.1f} s"
         )
         self.step("2 KPIs", self._kpis, env)
         self.step(
@@ -226,11 +286,12 @@ class IncentiveBench:
             env,
         )
         self.step("targets._recompute_actuals() once", self._actuals, env)
-        self.step("3 incentive rules", self._rules, env)
+        self.step(f"{RULES} incentive rules", self._rules, env)
         self.step(f"{self.s.employees} draft payslips (batched ORM create)", self._payslips, env)
         for table in (
             "hr_employee",
             "hr_version",
+            "hr_attendance",
             "kpi_target",
             "kpi_measurement",
             "hr_payslip",
@@ -267,7 +328,8 @@ class IncentiveBench:
         (common.clone_employees: resource, employee and version rows), so every
         employee has one version with the contract start, the structure and a wage;
         wages then differ (3,000-6,000) so that % of wage amounts differ too."""
-        departments, template = employee_template(env)
+        departments, template = employee_template(env, departments=self.s.departments)
+        self.departments = departments
         template.version_id.write(
             {
                 "contract_date_start": self.s.contract_start,
@@ -291,10 +353,93 @@ class IncentiveBench:
         )
         rows = self.cr.fetchall()
         assert len(rows) == self.s.employees, f"{len(rows)} employees with a contract"
+        self.cr.execute(
+            """SELECT e.id, v.department_id FROM hr_employee e
+               JOIN hr_version v ON v.id = e.current_version_id WHERE e.id = ANY(%s)""",
+            [[row[0] for row in rows]],
+        )
+        self.team_of = {emp: f"department:{dep}" for emp, dep in self.cr.fetchall()}
+        teams = len(set(self.team_of.values()))
+        assert teams == min(self.s.departments, self.s.employees), f"{teams} departments used"
         self.employee_ids = [row[0] for row in rows]
         self.version_of = {row[0]: row[1] for row in rows}
         self.wage_of = {row[0]: row[2] for row in rows}
         env.invalidate_all()
+
+    def _jobs(self, env):
+        """Operators (pool coefficient 1.0), setters (1.1) and line leads (1.2): one
+        employee in ten leads a line, two in ten set machines up, the others operate."""
+        self.jobs = env["hr.job"].create(
+            [
+                {"name": f"{MARK} operator", "okr_pool_coefficient": 1.0},
+                {"name": f"{MARK} setter", "okr_pool_coefficient": 1.1},
+                {"name": f"{MARK} line lead", "okr_pool_coefficient": 1.2},
+            ]
+        )
+        operator, setter, lead = self.jobs.ids
+        self.cr.execute(
+            """UPDATE hr_version SET job_id = CASE employee_id %% 10 WHEN 0 THEN %s
+                                                               WHEN 1 THEN %s WHEN 2 THEN %s
+                                                               ELSE %s END
+               WHERE id = ANY(%s)""",
+            [lead, setter, setter, operator, list(self.version_of.values())],
+        )
+        env.invalidate_all()
+
+    def _attendances(self, env):
+        """One attendance per weekday of the month and employee (one weekday in 13 off,
+        depending on the employee), 7.5-10 h long (by employee and day), from 08:00 in
+        the employees' time zone, as SQL copies of one ORM-made attendance. The stored
+        computed columns are written the way the pool reads them: ``date`` is the day in
+        the employee's time zone (what hr.attendance computes, the team pool filters on
+        it) and ``worked_hours`` the hours written (no lunch break taken off); overtime
+        is the time beyond 8 h."""
+        first = env["hr.employee"].browse(self.employee_ids[0])
+        tz = first._get_tz()
+        template = env["hr.attendance"].create(
+            {
+                "employee_id": first.id,
+                "check_in": datetime.datetime(2000, 1, 3, 8),
+                "check_out": datetime.datetime(2000, 1, 3, 16),
+            }
+        )
+        env.flush_all()
+        source = """
+            SELECT e.id AS employee_id, d.day,
+                   ((d.day + time '08:00') AT TIME ZONE %(tz)s) AT TIME ZONE 'UTC' AS check_in,
+                   7.5 + ((e.id * 7 + extract(day from d.day)::int) %% 11) * 0.25 AS hours
+            FROM unnest(%(employees)s::int[]) AS e(id)
+            CROSS JOIN (SELECT g::date AS day
+                        FROM generate_series(%(start)s::date, %(end)s::date,
+                                             interval '1 day') AS g) d
+            WHERE extract(isodow from d.day) < 6
+              AND (e.id + extract(day from d.day)::int) %% 13 <> 0"""
+        self.attendances = clone(
+            self.cr,
+            "hr_attendance",
+            template.id,
+            source,
+            {
+                "employee_id": "g.employee_id",
+                "check_in": "g.check_in",
+                "check_out": "g.check_in + g.hours * interval '1 hour'",
+                "date": "g.day",
+                "worked_hours": "g.hours",
+                "expected_hours": "LEAST(g.hours, 8)",
+                "overtime_hours": "GREATEST(g.hours - 8, 0)",
+                "validated_overtime_hours": "GREATEST(g.hours - 8, 0)",
+                "create_date": "now() AT TIME ZONE 'UTC'",
+                "write_date": "now() AT TIME ZONE 'UTC'",
+            },
+            params={
+                "tz": tz,
+                "employees": self.employee_ids,
+                "start": self.s.month,
+                "end": self.s.month_end,
+            },
+        )
+        template.unlink()
+        env.flush_all()
 
     def _kpis(self, env):
         Definition = env["kpi.definition"]
@@ -442,7 +587,32 @@ class IncentiveBench:
                 ],
             }
         )
-        self.rules = completion | score | scorecard
+        piece = Rule.create(
+            {
+                "name": "Output piece rate",
+                "code": "BENCH_PIECE_RATE",
+                "basis": "kpi_value",
+                "definition_id": self.kpis["output"].id,
+                "amount_type": "per_unit",
+                "tier_ids": [(0, 0, tier_values(*band)) for band in PIECE_BANDS],
+            }
+        )
+        pool = Rule.create(
+            {
+                "name": "Line scrap pool",
+                "code": "BENCH_TEAM_POOL",
+                "pay_to": "team",
+                "team_by": "department",
+                "department_ids": [(6, 0, self.departments.ids)],
+                "split_key": "hours_coefficient",
+                "basis": "kpi_completion",
+                "definition_id": self.kpis["scrap"].id,
+                "amount_type": "fixed",
+                "tier_ids": [(0, 0, tier_values(*tier)) for tier in POOL_TIERS],
+            }
+        )
+        self.rules = completion | score | scorecard | piece | pool
+        assert len(self.rules) == RULES
         assert all(self.rules.mapped("post_chatter")), "recognition is measured too"
 
     def _payslips(self, env):
@@ -530,6 +700,109 @@ class IncentiveBench:
             [run.id],
         )
 
+    def expected_lines(self):
+        """{rule code: lines the data calls for}. An individual rule gives one line per
+        employee with a basis: a target with an actual for the two KPI rules, either of
+        them for the scorecard, output measured in the month for the piece rate. The
+        pool gives one line per member with a share: an employee of a team that has a
+        result (a member's scrap target with an actual) whose hours x coefficient in
+        the month are above 0."""
+        self.cr.execute(
+            """SELECT t.definition_id, t.employee_id FROM kpi_target t
+               WHERE t.id = ANY(%s) AND t.has_actual""",
+            [self.targets.ids],
+        )
+        with_actual = {}
+        for definition, employee in self.cr.fetchall():
+            with_actual.setdefault(definition, set()).add(employee)
+        scrap = with_actual.get(self.kpis["scrap"].id, set())
+        output = with_actual.get(self.kpis["output"].id, set())
+        measured = self.scalar(
+            """SELECT count(DISTINCT employee_id) FROM kpi_measurement
+               WHERE definition_id = %s AND date BETWEEN %s AND %s AND employee_id = ANY(%s)""",
+            [self.kpis["output"].id, self.s.month, self.s.month_end, self.employee_ids],
+        )
+        teams_with_result = {self.team_of[emp] for emp in scrap if emp in self.team_of}
+        sharing = sum(
+            1
+            for emp, weight in self.pool_weights().items()
+            if weight > 0 and self.team_of.get(emp) in teams_with_result
+        )
+        return {
+            "BENCH_SCRAP_BONUS": len(scrap),
+            "BENCH_OUTPUT_BONUS": len(output),
+            "BENCH_SCORECARD": len(scrap | output),
+            "BENCH_PIECE_RATE": measured,
+            "BENCH_TEAM_POOL": sharing,
+        }
+
+    def pool_weights(self):
+        """{employee id: weight} of the pool's split, from the attendances this benchmark
+        wrote: the month's hours (rounded to 0.01 h, as the pool does) x the coefficient
+        of the employee's job position."""
+        self.cr.execute(
+            """SELECT a.employee_id,
+                      round(sum(a.worked_hours)::numeric, 2) * coalesce(j.okr_pool_coefficient, 1)
+               FROM hr_attendance a
+               JOIN hr_employee e ON e.id = a.employee_id
+               JOIN hr_version v ON v.id = e.current_version_id
+               LEFT JOIN hr_job j ON j.id = v.job_id
+               WHERE a.employee_id = ANY(%s) AND a.date BETWEEN %s AND %s
+               GROUP BY a.employee_id, j.okr_pool_coefficient""",
+            [self.employee_ids, self.s.month, self.s.month_end],
+        )
+        return {emp: float(weight) for emp, weight in self.cr.fetchall()}
+
+    def pool_mismatches(self, run):
+        """(teams paid, teams whose lines do not add up to the team's pool to the cent,
+        shares off their hours x coefficient by more than a cent, {team key: pool}).
+
+        A team's pool comes from the tiers applied to the average scrap completion of
+        its members with a target, computed here from kpi_target; the pool's lines must
+        add up to it per team_key (no gate: a blocked share, withheld, shows here), and
+        each share must be pool x weight / the team's weight within the cent the
+        largest-remainder rounding may add: the hours the pool read are the ones written."""
+        self.cr.execute(
+            """SELECT t.employee_id, t.completion FROM kpi_target t
+               WHERE t.id = ANY(%s) AND t.has_actual AND t.definition_id = %s
+               ORDER BY t.employee_id""",
+            [self.targets.ids, self.kpis["scrap"].id],
+        )
+        completions = {}
+        for emp, completion in self.cr.fetchall():
+            completions.setdefault(self.team_of[emp], []).append(completion)
+        expected = {
+            key: pool_of(round(sum(values) / len(values) * 100, 2))
+            for key, values in completions.items()
+        }
+        self.cr.execute(
+            """SELECT l.team_key, l.employee_id, l.amount
+               FROM okr_incentive_line l JOIN okr_incentive_rule r ON r.id = l.rule_id
+               WHERE l.run_id = %s AND r.code = 'BENCH_TEAM_POOL'""",
+            [run.id],
+        )
+        shares = self.cr.fetchall()
+        paid, team_weight = {}, {}
+        weights = self.pool_weights()
+        for key, emp, amount in shares:
+            paid[key] = round(paid.get(key, 0.0) + amount, 2)
+            team_weight[key] = team_weight.get(key, 0.0) + weights.get(emp, 0.0)
+        off_shares = sum(
+            1
+            for key, emp, amount in shares
+            if not team_weight[key]
+            or abs(amount - expected.get(key, 0.0) * weights.get(emp, 0.0) / team_weight[key])
+            > 0.0101
+        )
+        bad = [
+            key
+            for key in expected.keys() | paid.keys()
+            if abs(paid.get(key, 0.0) - expected.get(key, 0.0)) > 0.001
+        ]
+        for key in sorted(bad)[:3]:
+            say(f"    {key}: lines add up to {paid.get(key)}, pool {expected.get(key)}")
+        return len(paid), len(bad), off_shares, expected
+
     def check_payslips(self, env):
         """compute_sheet() on a spread sample of payslips; returns (slips, seconds,
         mismatches): OKR_BONUS / KPI_DEDUCTION lines vs the employee's postings, BASIC vs
@@ -571,8 +844,8 @@ def main():  # noqa: PLR0915 - one linear script: generate, measure, report
         bench = IncentiveBench(root, s)
         month = s.month.strftime("%Y-%m")
         say(
-            f"== okr_addon incentive run benchmark on '{db}': {s.employees} employees x 3 rules, "
-            f"month {month}"
+            f"== okr_addon incentive run benchmark on '{db}': {s.employees} employees in "
+            f"{s.departments} departments x {RULES} rules, month {month}"
         )
         say("== Generating data")
         start = time.perf_counter()
@@ -764,29 +1037,64 @@ def main():  # noqa: PLR0915 - one linear script: generate, measure, report
         checks.append(
             (f"payslip inputs still = postings at the end (mismatches: {mismatch2})", not mismatch2)
         )
-        ok_lines = bench.scalar(
-            "SELECT count(*) FROM okr_incentive_line WHERE run_id = %s AND state = 'ok'", [run.id]
-        )
-        checks.append(
-            (f"lines = employees x 3 rules, all ok ({ok_lines})", ok_lines == 3 * s.employees)
-        )
         cr.execute(
-            """SELECT r.code, count(*), count(*) FILTER (WHERE l.amount > 0),
-                      count(*) FILTER (WHERE l.amount < 0), round(sum(l.amount)::numeric, 2)
+            """SELECT r.code, count(*), count(*) FILTER (WHERE l.state = 'ok'),
+                      count(*) FILTER (WHERE l.amount > 0),
+                      count(*) FILTER (WHERE l.amount < 0), round(sum(l.amount)::numeric, 2),
+                      count(DISTINCT l.team_key)
                FROM okr_incentive_line l JOIN okr_incentive_rule r ON r.id = l.rule_id
                WHERE l.run_id = %s GROUP BY r.code, r.sequence, r.id ORDER BY r.id""",
             [run.id],
         )
         per_rule = cr.fetchall()
+        expected_lines = bench.expected_lines()
+        lines_of = {code: (n, ok) for code, n, ok, *_rest in per_rule}
+        wrong = {
+            code: (lines_of.get(code, (0, 0))[0], want)
+            for code, want in expected_lines.items()
+            if lines_of.get(code, (0, 0)) != (want, want)
+        }
+        checks.append(
+            (
+                f"lines per rule = what the data calls for, all ok "
+                f"({sum(expected_lines.values())} expected: "
+                f"{', '.join(f'{c} {n}' for c, n in expected_lines.items())}"
+                f"{f'; wrong (lines, expected): {wrong}' if wrong else ''})",
+                not wrong and len(per_rule) == RULES,
+            )
+        )
+        teams_paid, pool_bad, off_shares, pools = bench.pool_mismatches(run)
+        checks.append(
+            (
+                f"team pool lines add up to each team's pool to the cent, sum per team_key = "
+                f"pool from the tiers on the members' average scrap completion "
+                f"({teams_paid} teams paid of {len(pools)} with a result, {pool_bad} mismatches)",
+                not pool_bad and teams_paid == len(pools),
+            )
+        )
+        checks.append(
+            (
+                f"each pool share = pool x member's hours x coefficient / the team's, within a "
+                f"cent (hours from the attendances written; {off_shares} shares off)",
+                not off_shares,
+            )
+        )
+        pool_spread = {amount: list(pools.values()).count(amount) for _l, _u, amount in POOL_TIERS}
         load.append(os.getloadavg()[0])
 
     # ------------------------------------------------------------------ report
     say("")
     say(
-        f"Incentive run benchmark: {s.employees} employees x 3 rules (kpi_completion fixed "
-        f"4 tiers, kpi_score % of wage, kpi_scorecard of 2 KPIs), month {month}, "
-        f"{s.measurements} measurements per employee and KPI; data generated in "
-        f"{generation:.0f} s"
+        f"Incentive run benchmark: {s.employees} employees in {s.departments} departments "
+        f"x {RULES} rules (kpi_completion fixed 4 tiers, kpi_score % of wage, kpi_scorecard "
+        f"of 2 KPIs, kpi_value piece rate in 2 bands, team pool per department on the "
+        f"members' scrap completion split by hours x role coefficient), month {month}, "
+        f"{s.measurements} measurements per employee and KPI, {bench.attendances} "
+        f"attendances; data generated in {generation:.0f} s"
+    )
+    say(
+        "Team pools by tier: "
+        + ", ".join(f"{n} teams at {amount:g}" for amount, n in pool_spread.items())
     )
     say(
         "Machine: 2 cores, possibly shared with other benchmarks running at the same time; "
@@ -801,8 +1109,11 @@ def main():  # noqa: PLR0915 - one linear script: generate, measure, report
     say("")
     print_table(
         [
-            ("rule", "lines", "bonus", "deduction", "total amount"),
-            *[(code, n, pos, neg, f"{total}") for code, n, pos, neg, total in per_rule],
+            ("rule", "lines", "expected", "bonus", "deduction", "total amount", "teams"),
+            *[
+                (code, n, expected_lines.get(code, "?"), pos, neg, f"{total}", teams or "")
+                for code, n, _ok, pos, neg, total, teams in per_rule
+            ],
         ]
     )
     say("")

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Incentive run benchmark, in one command: a fresh database on the private
 # PostgreSQL cluster, okr_addon + OCA payroll (hence the bridge okr_addon_payroll)
-# installed without demo data, N employees with contracts, KPI targets and
-# measurements, 3 incentive rules and one draft payslip each; then the run is
-# computed, approved and posted onto the payslips (timed), posted and computed
-# again (must change nothing), and a sample of payslips is computed and checked.
-# The database is dropped at the end.
+# installed without demo data, N employees in 200 departments with contracts,
+# attendances, KPI targets and measurements, 5 incentive rules (3 individual KPI
+# rules, a piece rate, a team pool per department) and one draft payslip each;
+# then the run is computed, approved and posted onto the payslips (timed), posted
+# and computed again (must change nothing), and a sample of payslips is computed
+# and checked. The database is dropped at the end. With PGHOST / PGPORT / PGUSER
+# set, the database goes to that running cluster and no private one is started.
 #
 # Settings (environment):
-#   OKR_BENCH_EMPLOYEES=10000     employees (3 incentive lines each)
+#   OKR_BENCH_EMPLOYEES=10000     employees (5 incentive lines each: 4 rules + a pool share)
+#   OKR_BENCH_DEPARTMENTS=200     departments, the teams of the pool rule
 #   OKR_BENCH_MONTH=YYYY-MM       incentive month (default: last month)
 #   OKR_BENCH_MEASUREMENTS=3      measurements per employee and KPI
 #   OKR_BENCH_SLIP_CHECKS=100     payslips computed (compute_sheet) and checked

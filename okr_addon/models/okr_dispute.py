@@ -303,6 +303,21 @@ class OkrDispute(models.Model):
         lines = lines.sudo()
         if not lines:
             return
+        open_disputes = self.sudo().search(
+            [
+                ("employee_id", "in", lines.employee_id.ids),
+                ("state", "=", "open"),
+                ("date", ">=", min(lines.mapped("date_from"))),
+                ("date", "<=", max(lines.mapped("date_to"))),
+            ]
+        )
+        if not open_disputes:
+            # Nothing open to hold for: only the lines still holding disputes (corrected
+            # ones a recompute releases) can change. Spares a 10,000-member run the
+            # per-line and per-pool-member pass below.
+            lines = lines.filtered("hold_dispute_ids")
+            if not lines:
+                return
         # A team pool's share waits for the disputes of every member of its pool.
         teams = {}
         for line in lines.filtered("team_key"):
@@ -314,15 +329,6 @@ class OkrDispute(models.Model):
             else line.employee_id
             for line in lines
         }
-        everyone = lines.employee_id
-        open_disputes = self.sudo().search(
-            [
-                ("employee_id", "in", everyone.ids),
-                ("state", "=", "open"),
-                ("date", ">=", min(lines.mapped("date_from"))),
-                ("date", "<=", max(lines.mapped("date_to"))),
-            ]
-        )
         by_employee = open_disputes.grouped("employee_id")
         for line in lines:
             candidates = self.browse().union(
