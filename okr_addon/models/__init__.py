@@ -29,6 +29,7 @@ from . import (
     okr_cycle,
     okr_demo_history,
     okr_dispute,
+    okr_dispute_holds,
     okr_incentive_line,
     okr_incentive_line_certificate,
     okr_incentive_posting,
