@@ -170,3 +170,66 @@ class TestAttackOwnValues(KpiCase):
             Flag.search([("measurement_id", "=", value.id)]),
             "an unreviewed outlier of the employee's own does not make the next one usual",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAttackTeamPool(IncentiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.line_b = cls.env["hr.department"].create({"name": "Line B"})
+        assembly = cls.env["hr.department"].create({"name": "Assembly"})
+        Employee = cls.env["hr.employee"]
+        cls.lead, cls.operator, cls.newcomer = Employee.create(
+            [
+                {"name": "Chen Jie", "department_id": cls.line_b.id},
+                {"name": "Huang Min", "department_id": cls.line_b.id},
+                {"name": "Lin Tao", "department_id": assembly.id},
+            ]
+        )
+        for employee in (cls.lead, cls.operator, cls.newcomer):
+            cls.env["hr.attendance"].create(
+                [
+                    {
+                        "employee_id": employee.id,
+                        "check_in": datetime.datetime(2026, 11, day, 0, 0),
+                        "check_out": datetime.datetime(2026, 11, day, 4, 0),
+                    }
+                    for day in range(2, 12)
+                ]
+            )
+        cls._target(cls.scrap, level="department", department_id=cls.line_b.id, target=4.0)
+        cls.env["kpi.measurement"].create(
+            {
+                "definition_id": cls.scrap.id,
+                "department_id": cls.line_b.id,
+                "date": D(2026, 11, 20),
+                "value": 3.8,
+            }
+        )
+
+    def test_moving_into_the_team_after_the_period_takes_no_share(self):
+        """Lin Tao worked all of November in Assembly. Moved into Line B on December 1st,
+        before HR computes November, his 40 Assembly hours take a third of Line B's
+        pool: Chen Jie and Huang Min, who earned it, lose 2,000 between them."""
+        rule = self._rule(
+            name="Line B scrap pool",
+            code="T_POOL",
+            pay_to="team",
+            team_by="department",
+            split_key="hours",
+            employee_ids=[(5, 0, 0)],
+            department_ids=[(6, 0, self.line_b.ids)],
+            tier_ids=[(0, 0, {"has_lower": False, "has_upper": False, "amount": 6000})],
+        )
+        self.newcomer.department_id = self.line_b  # on December 1st
+        run = self._run(rule)
+        run.with_user(self.user_admin).action_compute()
+        self.assertFalse(
+            self._line(run, self.newcomer).amount,
+            "hours worked in another team do not share this team's pool",
+        )
+        self.assertEqual(
+            sorted(self._line(run, e).amount for e in (self.lead, self.operator)),
+            [3000.0, 3000.0],
+        )
