@@ -14,9 +14,9 @@ D = datetime.date
 
 
 class _ImportMixin:
-    def _import(self, data, user, filename="values.csv"):
+    def _import(self, data, user, filename="values.csv", **vals):
         Wizard = self.env["kpi.measurement.import"].with_user(user)
-        wizard = Wizard.create({"file": base64.b64encode(data), "filename": filename})
+        wizard = Wizard.create({"file": base64.b64encode(data), "filename": filename, **vals})
         action = wizard.action_import()
         return self.env["okr.sync.log"].browse(action["res_id"])
 
@@ -102,6 +102,33 @@ class TestAttackKpiValues(_ImportMixin, KpiCase):
             .search([("log_id", "=", log.id)])
         )
         self.assertFalse(seen, "the raw row of an employee outside the team stays with HR")
+
+    def test_a_manager_does_not_make_connectors_nor_match_by_pin(self):
+        """Only OKR administrators make connectors (managers read them), but the import
+        dialog creates one with the manager's settings whenever *Read By* is left
+        empty, even beside the company's own. Matched by kiosk PIN, the rows of a
+        file of guesses answer "<name> is not in your team": every colleague's PIN."""
+        self.env["okr.connector"].create({"name": "HR's KPI file", "kind": "kpi_csv"})
+        Connector = self.env["okr.connector"]
+        before = Connector.search_count([("kind", "=", "kpi_csv")])
+        self.emp_outsider.pin = "4711"
+        guesses = "".join(f"T_SCRAP,{pin},2026-11-03,1.0\n" for pin in ("4710", "4711", "4712"))
+        try:
+            log = self._import(
+                f"KPI,Employee,Date,Value\n{guesses}".encode(),
+                self.user_manager,
+                connector_id=False,
+                employee_key="pin",
+            )
+        except (AccessError, UserError):
+            log = None
+        self.assertEqual(
+            Connector.search_count([("kind", "=", "kpi_csv")]),
+            before,
+            "a manager's import goes through the company's connector, never a new one",
+        )
+        reasons = " ".join(log.line_ids.mapped("reason")) if log else ""
+        self.assertNotIn("Liu Yang", reasons, "a file of PIN guesses tells whose PIN is 4711")
 
 
 @tagged("post_install", "-at_install")
