@@ -263,7 +263,10 @@ class TestKpiImport(KpiCase):
         brought.unlink()
         self.assertEqual(
             self._reasons(log)[4],
-            ("Employee Code", "Liu Yang is not in your team: only HR imports values for them"),
+            (
+                "Employee Code",
+                "nobody in your team has Badge ID “K7003”: only HR imports values for others",
+            ),
         )
         values = self.env["kpi.measurement"].search([("definition_id", "=", self.scrap.id)])
         self.assertEqual(values.employee_id, self.emp_worker | self.emp_frontline)

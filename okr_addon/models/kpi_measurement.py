@@ -28,6 +28,8 @@ def batched(measurements):
 # Values a person typed (backend form, phone, kiosk, file import): they must
 # respect the KPI's plausible range, and are refused on KPIs Odoo computes.
 TYPED_SOURCES = ("manual", "portal", "kiosk", "import")
+# The values an employee typed themselves (a file is imported by HR or a manager).
+OWN_TYPED_SOURCES = ("manual", "portal", "kiosk")
 # Who a value measures and how it came in: changed by an OKR administrator only.
 SUBJECT_FIELDS = ("definition_id", "employee_id", "department_id")
 
@@ -119,12 +121,15 @@ class KpiMeasurement(models.Model):
         return measurements
 
     def write(self, vals):
+        before_values = {m.id: m.value for m in self} if "value" in vals else {}
         moved = {"employee_id", "department_id", "date", "definition_id"} & set(vals)
         before = self._affected_targets() if moved else self.env["kpi.target"]
         res = super().write(vals)
         (before | self._affected_targets())._recompute_actuals()
         if "value" in vals:
-            self._close_flags_as_corrected()
+            self.filtered(
+                lambda m: abs(m.value - before_values.get(m.id, m.value)) > 1e-9
+            )._close_flags_as_corrected()
         if ("value" in vals or "date" in vals) and not self._in_batch():
             self.env["okr.anomaly.flag"]._flag_measurements(self)
         return res
@@ -168,6 +173,9 @@ class KpiMeasurement(models.Model):
             {vals["definition_id"] for vals in vals_list if vals.get("definition_id")}
         )
         computed = set(definitions.filtered(lambda d: d.source in AUTOMATIC_SOURCES).ids)
+        # Values of a KPI fed by a connector come from the connector: a typed value
+        # beside it would be added to the day's figure.
+        brought = set(definitions.filtered(lambda d: d.source == "connector").ids)
         for vals in vals_list:
             if vals.get("source", "manual") not in allowed:
                 self._okr_refuse("source")
@@ -175,6 +183,13 @@ class KpiMeasurement(models.Model):
                 raise AccessError(
                     self.env._(
                         "%(kpi)s is computed by Odoo: its values are not typed in.",
+                        kpi=definitions.browse(vals["definition_id"]).display_name,
+                    )
+                )
+            if vals.get("definition_id") in brought and not admin:
+                raise AccessError(
+                    self.env._(
+                        "%(kpi)s is fed by a connector: its values come from there.",
                         kpi=definitions.browse(vals["definition_id"]).display_name,
                     )
                 )
@@ -193,7 +208,13 @@ class KpiMeasurement(models.Model):
         (or an OKR administrator), not edited by hand."""
         if self._okr_is_admin():
             return
-        brought = self.filtered(lambda m: m.source not in TYPED_SOURCES)
+        # A file imported by HR or a manager is theirs: the employee types their own.
+        typed = (
+            TYPED_SOURCES
+            if self.env.user.has_group("okr_addon.group_okr_manager")
+            else OWN_TYPED_SOURCES
+        )
+        brought = self.filtered(lambda m: m.source not in typed)
         if brought:
             raise AccessError(
                 self.env._(

@@ -133,12 +133,27 @@ class KpiMeasurement(models.Model):
         the KPI's plausible range."""
         scope = connector._upload_scope()
         if scope is not None and employee not in scope:
+            # Worded like an unknown code: a manager's file learns nothing of who
+            # carries a badge or an ID outside their team.
+            _key, key = connector._employee_match_key()
             outcome.fail(
                 entry.row,
                 connector._label("employee", entry),
                 self.env._(
-                    "%(employee)s is not in your team: only HR imports values for them",
-                    employee=employee.name,
+                    "nobody in your team has %(key)s “%(code)s”: only HR imports values for others",
+                    key=key,
+                    code=entry.item["employee_code"],
+                ),
+                entry.raws,
+            )
+            return False
+        if scope is not None and definition.source != "manual":
+            outcome.fail(
+                entry.row,
+                connector._label("kpi", entry),
+                self.env._(
+                    "KPI %(kpi)s is fed by a connector: only HR imports its values",
+                    kpi=definition.display_name,
                 ),
                 entry.raws,
             )

@@ -215,6 +215,19 @@ class OkrAnomalyFlag(models.Model):
         if not measurements:
             return self.browse()
         since = fields.Date.subtract(min(measurements.mapped("date")), days=HISTORY_DAYS)
+        # Values still under review (or found wrong) are not "usual": a planted
+        # outlier must not make the next one look ordinary.
+        doubted = (
+            self.sudo()
+            .search(
+                [
+                    ("definition_id", "in", measurements.definition_id.ids),
+                    ("state", "in", ("open", "confirmed")),
+                    ("measurement_id", "!=", False),
+                ]
+            )
+            .measurement_id
+        )
         history = (
             self.env["kpi.measurement"]
             .sudo()
@@ -223,7 +236,7 @@ class OkrAnomalyFlag(models.Model):
                     ("definition_id", "in", measurements.definition_id.ids),
                     ("department_id", "in", [*measurements.department_id.ids, False]),
                     ("date", ">=", since),
-                    ("id", "not in", measurements.ids),
+                    ("id", "not in", measurements.ids + doubted.ids),
                 ],
                 ["definition_id", "employee_id", "department_id", "value"],
             )

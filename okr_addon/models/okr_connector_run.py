@@ -26,6 +26,11 @@ BATCH_SIZE = 500
 RUN_LOCK = zlib.crc32(b"okr.connector run") & 0x7FFFFFFF
 
 
+# How a manager's file may name employees: codes printed on badges and papers,
+# never the kiosk PIN.
+MANAGER_MATCH_KEYS = ("barcode", "identification_id", "name")
+
+
 class _UploadScope:
     """The employees a manager's upload may write for. Only :meth:`OkrConnector._upload`
     makes one: no RPC context can carry this Python object."""
@@ -66,6 +71,8 @@ class OkrConnector(models.Model):
             self.env.user.has_group("okr_addon.group_okr_manager")
             and self._kind_spec().reads_file
             and self._kind_spec().target_model == "kpi.measurement"
+            # A kiosk PIN is a secret: a file of guesses must not learn whose it is.
+            and self.employee_key in MANAGER_MATCH_KEYS
         ):
             raise AccessError(
                 self.env._("Only OKR administrators import files through %s.", self.name)

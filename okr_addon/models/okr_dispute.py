@@ -174,6 +174,15 @@ class OkrDispute(models.Model):
                     "The incentive based on this value is already paid: talk to HR about it."
                 )
             )
+        # A settled number is not disputed again and again to hold the pay each time.
+        if Dispute.search_count(
+            [*taken, ("state", "!=", "open")]
+            + ([("disputed_value", "=", measurement.value)] if measurement else []),
+            limit=1,
+        ):
+            raise UserError(
+                self.env._("This was settled already: talk to HR if it is still wrong.")
+            )
         manager = self._settler_for(employee)
         with self.env.cr.savepoint():
             dispute = Dispute.with_context(mail_create_nosubscribe=True).create(

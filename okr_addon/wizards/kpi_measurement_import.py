@@ -3,6 +3,8 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.okr_connector_run import MANAGER_MATCH_KEYS
+
 
 class KpiMeasurementImport(models.TransientModel):
     """Import KPI values from a CSV or XLSX file: the upload front of the company's
@@ -50,15 +52,31 @@ class KpiMeasurementImport(models.TransientModel):
     def action_import(self):
         """Read the file through the connector; open its sync log."""
         self.ensure_one()
-        connector = self.connector_id or self._create_connector()
+        connector = self.connector_id or self._company_connector() or self._create_connector()
         log = connector._upload(base64.b64decode(self.file), self.filename)
         return log._open()
 
     def _create_connector(self):
-        """The company's KPI file connector, made on the first import (by an OKR
-        manager or administrator: the ones who may import)."""
+        """The company's KPI file connector, made on the company's first import (by an
+        OKR manager or administrator: the ones who may import). A manager's matches
+        employees by a code printed on badges or papers, never the kiosk PIN."""
         if not self.env.user.has_group("okr_addon.group_okr_manager"):
             raise AccessError(self.env._("Only OKR managers and administrators import KPI values."))
+        if (
+            self.env["okr.connector"]
+            .sudo()
+            .search_count(
+                [("kind", "=", "kpi_csv"), ("company_id", "=", self.env.company.id)], limit=1
+            )
+        ):
+            raise AccessError(
+                self.env._("Import through the company's KPI file connector, set up by HR.")
+            )
+        admin = self.env.user.has_group("okr_addon.group_okr_admin")
+        if not admin and self.employee_key not in MANAGER_MATCH_KEYS:
+            raise AccessError(
+                self.env._("A kiosk PIN is a secret: match employees by badge, ID or name.")
+            )
         return (
             self.env["okr.connector"]
             .sudo()
