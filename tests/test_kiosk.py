@@ -228,6 +228,23 @@ class TestKiosk(HttpCase):
                 self.assertNotIn("Are you sure", response.text)
         self.assertEqual(self.kr_b.checkin_ids.mapped("value"), [40, 35])
         self.assertFalse(self._kiosk_values(self.emp_b, self.changeover))
+        # One's own KPI that a connector brings: not typed at the kiosk, not even asked.
+        connector = self.env["kpi.definition"].create(
+            {"name": "From the line", "code": "T_KIOSK_LINE", "source": "connector"}
+        )
+        own_connector = self.env["kpi.target"].create(
+            {
+                "definition_id": connector.id,
+                "employee_id": self.emp_a.id,
+                "date_from": self.today,
+                "date_to": self.today,
+                "target": 160,
+            }
+        )
+        for data in ({"value": "4000", "confirm": "1"}, {"value": "4000"}):
+            response = self._post(page, "kpi", own_connector, **data)
+            self.assertEqual(response.status_code, 404, data)
+        self.assertFalse(self._kiosk_values(self.emp_a, connector))
         # Without a CSRF token the confirmation is refused too.
         response = self.url_open(
             f"/okr/kiosk/{self.token}/kpi/{self.targets[self.emp_a, self.changeover].id}",

@@ -1,11 +1,12 @@
 from statistics import median
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..logic import kpi as kpi_logic
 from ..logic import plausibility, stats
 from .okr_anomaly_flag import _number
+from .okr_self_service import TYPED_KPI_SOURCE
 
 # Values typed at this source are questioned when implausible ("Are you sure?").
 ASKING_SOURCES = ("kiosk",)
@@ -61,6 +62,8 @@ class OkrSelfService(models.AbstractModel):
         if source not in ASKING_SOURCES:
             return super()._report_kpi(employee, target_id, values, source)
         target = self._own("kpi.target", target_id, employee)
+        if target.definition_id.source != TYPED_KPI_SOURCE:
+            raise AccessError(self.env._("This is not yours."))
         value = self._parse_value(values.get("value"))
         found = self._kpi_doubt(target, value, source)
         if found and found.outside_range:
@@ -79,8 +82,8 @@ class OkrSelfService(models.AbstractModel):
     @api.model
     def _checkin_doubt(self, result, value):
         """A Doubt when ``value`` is far from the key result's last check-ins."""
-        if result.kind == "milestone" or result.kpi_target_id:
-            # 0/1 steps, or the KPI's own figure: nothing to question.
+        if result.kind == "milestone" or result.kpi_target_id or result.state != "running":
+            # 0/1 steps, the KPI's own figure, or a check-in the save refuses anyway.
             return None
         checkins = result.env["okr.checkin"].search(
             [("key_result_id", "=", result.id)],
