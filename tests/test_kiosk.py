@@ -170,7 +170,7 @@ class TestKiosk(HttpCase):
         kpi = self.targets[self.emp_a, self.changeover]
         asked = self._post(page, "kpi", kpi, value="4.1")
         self.assertIn(
-            "Are you sure? Your last value was 35 min, the target 25 min: 4.1 min would be 184%.",
+            "Are you sure? Your last value was 35 min, the target 25 min: 4.1 min would be 108%.",
             asked.text,
         )
         self.assertFalse(self._kiosk_values(self.emp_a, self.changeover), "nothing saved yet")
@@ -213,6 +213,33 @@ class TestKiosk(HttpCase):
         # Inside HR's plausible range (0 to 100): trusted, however far from 30 and 35.
         self.assertIn("Saved, thank you!", self._post(page, "kpi", defects, value="2").text)
         self.assertEqual(self._kiosk_values(self.emp_a, self.defects).value, 2)
+        # A KPI that adds its days up: where the period's total would stand.
+        parts = self.env["kpi.definition"].create(
+            {"name": "Parts", "code": "T_KIOSK_PARTS", "aggregation": "sum", "unit": "pcs"}
+        )
+        for days, value in ((2, 30), (1, 35)):
+            self.env["kpi.measurement"].create(
+                {
+                    "definition_id": parts.id,
+                    "employee_id": self.emp_a.id,
+                    "date": self.today - datetime.timedelta(days=days),
+                    "value": value,
+                }
+            )
+        parts_target = self.env["kpi.target"].create(
+            {
+                "definition_id": parts.id,
+                "employee_id": self.emp_a.id,
+                "date_from": self.today - datetime.timedelta(days=5),
+                "date_to": self.today,
+                "target": 1000,
+            }
+        )
+        self.assertIn(
+            "Your last value was 35 pcs, the target 1000 pcs: 405 pcs would be 47%.",
+            self._post(page, "kpi", parts_target, value="405").text,
+            "30 + 35 + 405 of 1000",
+        )
         refused = self._post(page, "kpi", defects, value="120", confirm="1").text
         self.assertIn("outside the plausible range", refused)
         self.assertEqual(self._kiosk_values(self.emp_a, self.defects).value, 2)
@@ -268,7 +295,7 @@ class TestKiosk(HttpCase):
         self.assertIn('lang="zh-CN"', page.text)
         asked = self._post(page, "kpi", self.targets[self.emp_zh, self.changeover], value="4.1")
         self.assertIn(
-            "确定吗？您上次的数值是 35 min，目标是 25 min：4.1 min 将达到 184%。", asked.text
+            "确定吗？您上次的数值是 35 min，目标是 25 min：4.1 min 将达到 108%。", asked.text
         )
         refused = self._post(page, "kr", self.kr_zh, value="abc")
         self.assertIn("不是数字", refused.text)

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..logic import kpi as kpi_logic
 from ..logic import plausibility, stats
-from .okr_anomaly_flag import _number
 from .okr_self_service import TYPED_KPI_SOURCE
 
 # Values typed at this source are questioned when implausible ("Are you sure?").
@@ -15,6 +14,15 @@ ASKING_SOURCES = ("kiosk",)
 class KioskQuestion(UserError):
     """The value is far from the item's recent values: nothing was saved, the
     kiosk asks the employee to confirm it (a second post with ``confirm=1``)."""
+
+
+def _number(value, unit=""):
+    """20000 and "pcs" -> "20000 pcs", 4.1 and "%" -> "4.1%": every digit the worker
+    typed, no exponent (the flag's own wording rounds to four digits)."""
+    text = f"{value:.10g}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 def _percent(ratio):
@@ -70,7 +78,7 @@ class OkrSelfService(models.AbstractModel):
             # HR's plausible range refuses it outright (the value's own check says why).
             found = None
         if found and values.get("confirm") != "1":
-            raise KioskQuestion(self._kpi_question(target, value, found))
+            raise KioskQuestion(self._kpi_question(target, value, found, source))
         target = super()._report_kpi(employee, target_id, values, source)
         if found:
             self._flag_confirmed_measurement(target, value, source, found)
@@ -169,7 +177,7 @@ class OkrSelfService(models.AbstractModel):
         return plausibility.doubt(value, recent.mapped("value")[::-1], plausible)
 
     @api.model
-    def _kpi_question(self, target, value, found):
+    def _kpi_question(self, target, value, found, source):
         unit = target.unit or ""
         facts = {
             "last": _number(found.last, unit),
@@ -180,12 +188,40 @@ class OkrSelfService(models.AbstractModel):
             return self.env._(
                 "Are you sure? Your last value was %(last)s, the target %(target)s.", **facts
             )
-        facts["percent"] = _percent(kpi_logic.completion(value, target.target, target.direction))
+        actual = self._kpi_actual_with(target, value, source)
+        facts["percent"] = _percent(kpi_logic.completion(actual, target.target, target.direction))
         return self.env._(
             "Are you sure? Your last value was %(last)s, the target %(target)s: "
             "%(value)s would be %(percent)s%%.",
             **facts,
         )
+
+    @api.model
+    def _kpi_actual_with(self, target, value, source):
+        """The target's actual if ``value`` were today's value: the period's daily
+        values (a day's values summed or averaged, as the actuals are) aggregated
+        by the KPI, today's value of this source replaced."""
+        today = fields.Date.context_today(self)
+        rows = target.env["kpi.measurement"].search_read(
+            [
+                ("definition_id", "=", target.definition_id.id),
+                ("employee_id", "=", target.employee_id.id),
+                ("date", ">=", target.date_from),
+                ("date", "<=", target.date_to),
+                "!",
+                "&",
+                ("date", "=", today),
+                ("source", "=", source),
+            ],
+            ["date", "value"],
+        )
+        days = {}
+        for row in rows:
+            days.setdefault(row["date"], []).append(row["value"])
+        days.setdefault(today, []).append(value)
+        how = target.definition_id.aggregation
+        daily = [sum(v) if how == "sum" else sum(v) / len(v) for _d, v in sorted(days.items())]
+        return kpi_logic.aggregate(daily, how)
 
     @api.model
     def _flag_confirmed_measurement(self, target, value, source, found):
