@@ -17,9 +17,9 @@ class KioskQuestion(UserError):
 
 
 def _number(value, unit=""):
-    """20000 and "pcs" -> "20000 pcs", 4.1 and "%" -> "4.1%": every digit the worker
-    typed, no exponent (the flag's own wording rounds to four digits)."""
-    text = f"{value:.10g}"
+    """20000 and "pcs" -> "20000 pcs", 4.1 and "%" -> "4.1%": up to four decimals,
+    no exponent (the flag's own wording rounds to four digits)."""
+    text = f"{round(value, 4):.10g}"
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
