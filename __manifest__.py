@@ -58,7 +58,6 @@
             "okr_addon/static/src/js/okr_kiosk.js",
             "okr_addon/static/src/scss/okr_kiosk.scss",
         ],
-        "web.assets_tests": ["okr_addon/static/tests/tours/*.js"],
         "web.assets_backend": ["okr_addon/static/src/js/okr_user_menu.js"],
         "web.assets_tests": ["okr_addon/static/tests/tours/*.js"],
     },

@@ -50,7 +50,9 @@ class OkrKiosk(http.Controller):
         """Answer in the employee's language (their user's, else the company's),
         before identification in the company's."""
         lang = (employee and employee.user_id.lang) or company.partner_id.lang
-        if lang and request.env["res.lang"]._get_code(lang):
+        data = request.env["res.lang"]._get_data(code=lang) if lang else None
+        if data and data.code:  # an active language; the tablet's cookie does not count
+            request.lang = data
             request.update_context(lang=lang)
 
     def _render(self, template, company, **values):
