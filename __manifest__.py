@@ -44,6 +44,7 @@
         "views/hr_job_views.xml",
         "views/res_config_settings_views.xml",
         "views/okr_portal_templates.xml",
+        "views/okr_kiosk_templates.xml",
         "views/okr_sync_log_views.xml",
         "views/okr_connector_views.xml",
         "views/okr_connector_upload_views.xml",
@@ -52,7 +53,11 @@
         "views/okr_menus.xml",
     ],
     "assets": {
-        "web.assets_frontend": ["okr_addon/static/src/js/okr_portal_checkin.js"],
+        "web.assets_frontend": [
+            "okr_addon/static/src/js/okr_portal_checkin.js",
+            "okr_addon/static/src/js/okr_kiosk.js",
+            "okr_addon/static/src/scss/okr_kiosk.scss",
+        ],
         "web.assets_backend": ["okr_addon/static/src/js/okr_user_menu.js"],
         "web.assets_tests": ["okr_addon/static/tests/tours/*.js"],
     },

@@ -26,6 +26,7 @@ from . import (
     test_incentive_preview,
     test_incentive_readable,
     test_jsonrpc_examples,
+    test_kiosk,
     test_kpi,
     test_kpi_company,
     test_kpi_rank,

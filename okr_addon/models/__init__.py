@@ -49,6 +49,7 @@ from . import (
     okr_objective_workflow,
     okr_self_service,
     okr_self_service_dispute,
+    okr_self_service_plausibility,
     okr_self_service_preview,
     okr_skill_kpi_report,
     okr_sync_log,
