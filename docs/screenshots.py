@@ -287,8 +287,9 @@ class Shooter:
             self.web_client(
                 page, "/odoo/action-okr_addon.okr_objective_goal_map_action", "goal map"
             )
-            unfold = page.locator(".o_hierarchy_node button:has-text('Unfold')")
-            if unfold.count():  # open the first department's team objectives
+            # A folded node's button is the primary one ("Unfold", in any language).
+            unfold = page.locator(".o_hierarchy_node .o_hierarchy_node_button.btn-primary")
+            if unfold.count():  # open the first company objective's departments
                 unfold.first.click()
                 self.settle(page)
             self.save(page, "goal-map")
