@@ -1,19 +1,27 @@
 """Take the README screenshots from a running okr_addon demo database.
 
 Needs Playwright for Python (``pip install playwright``, no ``playwright install``)
-and a Chromium binary (Debian: ``apt-get install chromium``). The server must run a
-database installed with demo data, e.g.::
+and a Chromium binary (Debian: ``apt-get install chromium``; ``fonts-noto-cjk`` for
+the Chinese set). The server must run a database installed with demo data, the HR
+dashboard (``spreadsheet_dashboard``) and, for ``--lang zh_CN``, Simplified Chinese::
 
-    python3 -m odoo … -d okr_shot -i okr_addon,payroll --with-demo --stop-after-init
+    python3 -m odoo … -d okr_shot -i okr_addon,payroll,spreadsheet_dashboard \\
+        --with-demo --load-language=zh_CN --stop-after-init
     python3 -m odoo … -d okr_shot --db-filter='^okr_shot$' --http-port 8090 &
     python3 docs/screenshots.py --url http://127.0.0.1:8090
+    python3 docs/screenshots.py --url http://127.0.0.1:8090 --lang zh_CN
+    python3 docs/screenshots.py --url http://127.0.0.1:8090 --only team-board,cycle-health
 
-Writes docs/*.png (each kept under ~400 KB) and exits non-zero when a page shows an
-error dialog, a login form where it should not, or logs a JavaScript error.
+Sets the demo users' language (``--lang``, default English; a language that is not
+active yet is installed first), then writes docs/<shot>.png, or
+docs/<shot>-<lang>.png for another language, each kept under ~400 KB. Exits
+non-zero when a page shows an error dialog, a login form where it should not, an
+empty board, or logs a JavaScript error.
 """
 
 import argparse
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -33,7 +41,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WEB_READY = ".o_action_manager .o_view_controller"
+DASHBOARD_READY = ".o_spreadsheet_dashboard_action .o-grid"
 ERROR_SELECTORS = (".o_error_dialog", ".o_dialog .modal-title:has-text('Error')")
+# Users whose screens are shot: their language follows --lang.
+DEMO_LOGINS = ("admin", "li.na", "wang.wu", "zhang.san")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# The shots, in the order they are taken; --only picks some of them.
+SHOTS = (
+    "cycle-health",
+    "hr-dashboard",
+    "goal-map",
+    "kpi-dashboard",
+    "incentive-run",
+    "employee-profile",
+    "profile",
+    "team-board",
+    "phone-checkin",
+    "earnings-preview",
+    "phone-kiosk",
+)
 
 
 def save_small(png: bytes, name: str) -> Path:
@@ -59,10 +85,15 @@ def save_small(png: bytes, name: str) -> Path:
 
 
 class Shooter:
-    def __init__(self, browser, url):
+    def __init__(self, browser, url, lang="en_US"):
         self.browser = browser
         self.url = url.rstrip("/")
+        self.lang = lang
+        self.suffix = "" if lang == "en_US" else f"-{lang}"
         self.problems = []
+        self.rpc_id = 0
+
+    # -- browser -----------------------------------------------------------------
 
     def context(self, width, height, scale=1, login=None):
         context = self.browser.new_context(
@@ -70,7 +101,10 @@ class Shooter:
             device_scale_factor=scale,
             is_mobile=width < 500,
             has_touch=width < 500,
+            locale=self.lang.replace("_", "-"),
         )
+        # Pages without a user (the kiosk) follow the visitor's language cookie.
+        context.add_cookies([{"name": "frontend_lang", "value": self.lang, "url": self.url}])
         page = context.new_page()
         page.on("pageerror", lambda error: self.problems.append(f"JS error: {error}"))
         page.on("response", self.on_response)
@@ -99,10 +133,12 @@ class Shooter:
             if page.locator(selector).count():
                 text = page.locator(selector).first.inner_text()[:300]
                 self.problems.append(f"{label}: error dialog: {text}")
+        if self.lang.startswith("zh") and not CJK.search(page.inner_text("body")):
+            self.problems.append(f"{label}: no Chinese text on the page")
 
-    def web_client(self, page, path, label):
+    def web_client(self, page, path, label, ready=WEB_READY):
         page.goto(f"{self.url}{path}")
-        page.wait_for_selector(WEB_READY, timeout=30_000)
+        page.wait_for_selector(ready, timeout=60_000)
         self.settle(page)
         self.check(page, label)
 
@@ -120,28 +156,16 @@ class Shooter:
         )
         page.wait_for_timeout(800)  # charts and hierarchy lines animate in
 
-    def phone(self):
-        context, page = self.context(375, 812, scale=2, login="zhang.san")
-        page.goto(f"{self.url}/my/okr")
-        page.wait_for_load_state("networkidle")
-        self.check(page, "/my/okr")
-        self.overflow(page, "/my/okr")
-        save_small(page.screenshot(full_page=True), "phone-checkin.png")
-        context.close()
-
-        context, page = self.context(375, 812, scale=2)
-        page.goto(f"{self.url}/okr/kiosk/demo-kiosk")
-        page.fill("input[name=badge]", "1002")
-        page.fill("input[name=pin]", "1002")
-        with page.expect_navigation():
-            page.click("form button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        if page.locator("input[name=badge]").count():
-            self.problems.append("kiosk: badge 1002 / PIN 1002 not accepted")
-        self.check(page, "kiosk")
-        self.overflow(page, "kiosk")
-        save_small(page.screenshot(full_page=True), "phone-kiosk.png")
-        context.close()
+    def open_app(self, page, label):
+        """Open the OKR app from the apps menu, as a user does: it lands each
+        role on its first screen."""
+        page.goto(f"{self.url}/odoo")
+        page.wait_for_selector(".o_navbar_apps_menu button", timeout=30_000)
+        page.click(".o_navbar_apps_menu button")
+        page.click("a.o_app[data-menu-xmlid='okr_addon.okr_menu_root']")
+        page.wait_for_selector(WEB_READY, timeout=30_000)
+        self.settle(page)
+        self.check(page, label)
 
     def overflow(self, page, label):
         """Report anything wider than the phone screen (horizontal scrolling)."""
@@ -149,86 +173,266 @@ class Shooter:
         if width > 375:
             self.problems.append(f"{label}: page is {width}px wide at 375px")
 
-    def desktop(self, run_id, employee_id):
-        context, page = self.context(1440, 900, login="admin")
-        self.web_client(page, "/odoo/action-okr_addon.okr_objective_goal_map_action", "goal map")
-        unfold = page.locator(".o_hierarchy_node button:has-text('Unfold')")
-        if unfold.count():  # open the first department's team objectives
-            unfold.first.click()
-            self.settle(page)
-        save_small(page.screenshot(), "goal-map.png")
+    def save(self, page, name, **kwargs):
+        save_small(page.screenshot(**kwargs), f"{name}{self.suffix}.png")
 
-        self.web_client(page, "/odoo/action-okr_addon.kpi_target_dashboard_action", "kpi")
-        save_small(page.screenshot(), "kpi-dashboard.png")
-        context.close()
+    # -- data --------------------------------------------------------------------
 
-        # Below 1400 px the chatter goes under the form: the lines get the full width.
-        context, page = self.context(1366, 900, login="admin")
-
-        self.web_client(
-            page, f"/odoo/action-okr_addon.okr_incentive_run_action/{run_id}", "incentive run"
+    def rpc(self, session, model, method, *args, **kwargs):
+        """JSON-RPC with the cookies of the browser context ``session`` (logged in)."""
+        self.rpc_id += 1
+        response = session.request.post(
+            f"{self.url}/web/dataset/call_kw/{model}/{method}",
+            data={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": self.rpc_id,
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+            },
         )
-        save_small(page.screenshot(), "incentive-run.png")
+        body = response.json()
+        if "error" in body:
+            raise SystemExit(f"{model}.{method}: {body['error']['data']['message']}")
+        return body["result"]
 
-        self.web_client(page, f"/odoo/employees/{employee_id}", "employee")
-        page.click(".o_notebook .nav-link:has-text('Incentives')")
-        self.settle(page)
-        self.check(page, "employee")
-        save_small(page.screenshot(), "employee-profile.png")
+    def ref(self, context, xmlid):
+        module, name = xmlid.split(".")
+        rows = self.rpc(
+            context,
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            fields=["res_id"],
+        )
+        if not rows:
+            raise SystemExit(f"{xmlid} not found: is the demo data installed?")
+        return rows[0]["res_id"]
+
+    def prepare(self):
+        """Install the language if needed, set it on the demo users, find the records."""
+        context, _page = self.context(1024, 768, login="admin")
+        langs = self.rpc(
+            context,
+            "res.lang",
+            "search_read",
+            [("code", "=", self.lang)],
+            fields=["active"],
+            context={"active_test": False},
+        )
+        if not langs:
+            raise SystemExit(f"unknown language {self.lang}")
+        if not langs[0]["active"]:
+            print(f"installing {self.lang} and its translations…")
+            wizard = self.rpc(
+                context, "base.language.install", "create", {"lang_ids": [langs[0]["id"]]}
+            )
+            self.rpc(context, "base.language.install", "lang_install", [wizard])
+            # A request served while the language was being activated may have
+            # cached it as inactive (the spreadsheet dashboard then fails on its
+            # date format): writing it again clears the server's language cache.
+            self.rpc(context, "res.lang", "write", [langs[0]["id"]], {"active": True})
+        if self.lang.startswith("zh"):
+            # okr_addon's own terms are loaded: its menu "Home" reads 首页.
+            menu = self.ref(context, "okr_addon.okr_menu_home")
+            name = self.rpc(
+                context, "ir.ui.menu", "read", [menu], ["name"], context={"lang": self.lang}
+            )[0]["name"]
+            if not CJK.search(name):
+                raise SystemExit(f"okr_addon has no {self.lang} terms loaded (menu: {name})")
+        users = self.rpc(
+            context,
+            "res.users",
+            "search",
+            [("login", "in", list(DEMO_LOGINS))],
+            context={"active_test": False},
+        )
+        self.rpc(context, "res.users", "write", users, {"lang": self.lang})
+        # The nightly forecast the phone's earnings preview reads: as on the day after
+        # the install, not the evening of it.
+        cron = self.ref(context, "okr_addon.ir_cron_kpi_forecast")
+        self.rpc(context, "ir.cron", "method_direct_trigger", [cron])
+        self.run_id = self.ref(context, "okr_addon.incentive_run_current_quarter")
+        self.employee_id = self.ref(context, "okr_addon.emp_wang_wu")
         context.close()
+
+    # -- the shots ---------------------------------------------------------------
+
+    def hr(self, only):
+        """HR's first screen and overviews, as the OKR administrator."""
+        if not only & {"cycle-health", "hr-dashboard", "goal-map", "kpi-dashboard"}:
+            return
+        context, page = self.context(1440, 900, login="admin")
+        if "cycle-health" in only:  # HR's first screen: opening the OKR app
+            self.open_app(page, "cycle health")
+            if not page.locator(".o_okr_home_tile").count():
+                self.problems.append("cycle health: no tile waits for HR")
+            page.set_viewport_size({"width": 1440, "height": 500})  # the tiles, no blank
+            self.settle(page)
+            self.save(page, "cycle-health")
+            page.set_viewport_size({"width": 1440, "height": 900})
+        if "hr-dashboard" in only:
+            # Tall enough for the figures, completion by department and the trend
+            # by cycle; the incentives and sync health sections follow below.
+            page.set_viewport_size({"width": 1440, "height": 1620})
+            self.web_client(page, "/odoo/okr-dashboard", "hr dashboard", ready=DASHBOARD_READY)
+            # Charts are figures drawn on canvases once their data has loaded.
+            page.wait_for_selector(".o-figure canvas", timeout=60_000)
+            self.settle(page)
+            page.wait_for_timeout(2_000)
+            if page.locator(".o_spreadsheet_dashboard_action .dashboard-loading-status").count():
+                self.problems.append("hr dashboard: the dashboard did not load")
+            self.save(page, "hr-dashboard")
+            page.set_viewport_size({"width": 1440, "height": 900})
+        if "goal-map" in only:
+            self.web_client(
+                page, "/odoo/action-okr_addon.okr_objective_goal_map_action", "goal map"
+            )
+            # A folded node's button is the primary one ("Unfold", in any language).
+            unfold = page.locator(".o_hierarchy_node .o_hierarchy_node_button.btn-primary")
+            if unfold.count():  # open the first company objective's departments
+                unfold.first.click()
+                self.settle(page)
+            self.save(page, "goal-map")
+        if "kpi-dashboard" in only:
+            self.web_client(page, "/odoo/action-okr_addon.kpi_target_dashboard_action", "kpi")
+            self.save(page, "kpi-dashboard")
+        context.close()
+
+    def hr_files(self, only):
+        """The incentive run and an employee's file, as the OKR administrator."""
+        if only & {"incentive-run", "employee-profile"}:
+            # Below 1400 px the chatter goes under the form: the lines get the full width.
+            context, page = self.context(1366, 900, login="admin")
+            if "incentive-run" in only:
+                self.web_client(
+                    page,
+                    f"/odoo/action-okr_addon.okr_incentive_run_action/{self.run_id}",
+                    "incentive run",
+                )
+                # Tall enough for the current quarter's lines: the team pool's shares
+                # held by a worker's open dispute, the piece rate, the scrap bonus.
+                page.set_viewport_size({"width": 1366, "height": 1500})
+                self.settle(page)
+                self.save(page, "incentive-run")
+                page.set_viewport_size({"width": 1366, "height": 900})
+            if "employee-profile" in only:
+                self.web_client(page, f"/odoo/employees/{self.employee_id}", "employee")
+                page.click(".o_notebook .nav-link[name=incentives]")
+                self.settle(page)
+                self.check(page, "employee")
+                self.save(page, "employee-profile")
+            context.close()
+
+        if "profile" in only:
+            # The capability profile tab, tall enough to show it whole.
+            context, page = self.context(1366, 1180, login="admin")
+            self.web_client(page, f"/odoo/employees/{self.employee_id}", "employee")
+            page.click(".o_notebook .nav-link[name=okr_profile]")
+            self.settle(page)
+            self.check(page, "profile")
+            if not page.locator(".o_okr_profile_history").count():
+                self.problems.append("profile: the Profile tab shows no history table")
+            self.save(page, "profile")
+            context.close()
 
     def team_board(self):
-        """The workshop lead's morning board: likely-to-miss and weakest first."""
+        """The workshop lead's first screen: a column per team member, likely-to-miss
+        and weakest first."""
         context, page = self.context(1366, 900, login="li.na")
-        self.web_client(
-            page, "/odoo/action-okr_addon.okr_key_result_team_board_action", "team board"
-        )
+        self.open_app(page, "team board")
         if not page.locator(".o_kanban_record").count():
             self.problems.append("team board: no key result shown")
-        save_small(page.screenshot(), "team-board.png")
+        # One column per team member: widen the window until every column shows.
+        width = page.evaluate("document.querySelector('.o_kanban_renderer').scrollWidth")
+        if width > 1366:
+            page.set_viewport_size({"width": width + 24, "height": 900})
+            self.settle(page)
+        page.set_viewport_size({"width": max(width + 24, 1366), "height": 600})
+        self.settle(page)
+        self.save(page, "team-board")
         context.close()
 
-    def profile(self, employee_id):
-        """The capability profile tab, tall enough to show it whole."""
-        context, page = self.context(1366, 1180, login="admin")
-        self.web_client(page, f"/odoo/employees/{employee_id}", "employee")
-        page.click(".o_notebook .nav-link:has-text('Profile')")
-        self.settle(page)
-        self.check(page, "profile")
-        if not page.locator(".o_okr_profile_history").count():
-            self.problems.append("profile: the Profile tab shows no history table")
-        save_small(page.screenshot(), "profile.png")
-        context.close()
+    def phone(self, only):
+        if {"phone-checkin", "earnings-preview"} & only:
+            context, page = self.context(375, 812, scale=2, login="zhang.san")
+            page.goto(f"{self.url}/my/okr")
+            page.wait_for_load_state("networkidle")
+            self.check(page, "/my/okr")
+            self.overflow(page, "/my/okr")
+            if "phone-checkin" in only:
+                self.save(page, "phone-checkin", full_page=True)
+            if "earnings-preview" in only:
+                # "What I could earn": the heading above the first preview at the top.
+                label = page.locator(".o_okr_preview_label")
+                if not label.count() or not page.locator(".o_okr_preview").count():
+                    self.problems.append("/my/okr: no earnings preview for zhang.san")
+                else:
+                    top = label.first.evaluate(
+                        "el => el.previousElementSibling.getBoundingClientRect().top"
+                        " + window.scrollY"
+                    )
+                    page.evaluate(f"window.scrollTo(0, {max(top - 16, 0)})")
+                    page.wait_for_timeout(300)
+                    self.save(page, "earnings-preview")
+            context.close()
+
+        if "phone-kiosk" in only:
+            context, page = self.context(375, 812, scale=2)
+            page.goto(f"{self.url}/okr/kiosk/demo-kiosk")
+            page.fill("input[name=badge]", "1002")
+            page.fill("input[name=pin]", "1002")
+            with page.expect_navigation():
+                page.click("form button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            if page.locator("input[name=badge]").count():
+                self.problems.append("kiosk: badge 1002 / PIN 1002 not accepted")
+            self.check(page, "kiosk")
+            self.overflow(page, "kiosk")
+            self.save(page, "phone-kiosk", full_page=True)
+            context.close()
+
+
+def shot_names(value):
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(SHOTS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown shot(s) {', '.join(sorted(unknown))}; choose from {', '.join(SHOTS)}"
+        )
+    return names
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8090")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--run-id", type=int, default=1, help="demo incentive run")
-    parser.add_argument("--employee-id", type=int, required=True, help="Wang Wu's id")
+    parser.add_argument(
+        "--lang",
+        default="en_US",
+        help="language of the demo users (e.g. zh_CN); other than en_US, "
+        "the files get a -<lang> suffix",
+    )
     parser.add_argument(
         "--only",
-        choices=("phone", "desktop", "team-board", "profile"),
+        type=shot_names,
         action="append",
-        help="take only these screenshots (repeatable; default: all)",
+        metavar="NAME[,NAME]",
+        help=f"take only these screenshots (repeatable; default: all): {', '.join(SHOTS)}",
     )
     args = parser.parse_args()
+    only = set().union(*args.only) if args.only else set(SHOTS)
     # Playwright gives the browser a fresh temporary profile (--user-data-dir).
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=args.chromium, headless=True, args=CHROMIUM_ARGS
         )
-        shooter = Shooter(browser, args.url)
-        only = set(args.only or ("phone", "desktop", "team-board", "profile"))
-        if "phone" in only:
-            shooter.phone()
-        if "desktop" in only:
-            shooter.desktop(args.run_id, args.employee_id)
+        shooter = Shooter(browser, args.url, args.lang)
+        shooter.prepare()
+        shooter.hr(only)
+        shooter.hr_files(only)
         if "team-board" in only:
             shooter.team_board()
-        if "profile" in only:
-            shooter.profile(args.employee_id)
+        shooter.phone(only)
         browser.close()
     for problem in shooter.problems:
         print("PROBLEM:", problem)
