@@ -19,6 +19,7 @@ class TestHome(OkrCase):
         action = self._landing(self.user_admin)
         self.assertEqual(action["res_model"], "okr.home")
         home = Home.browse(action["res_id"])
+        self.assertEqual(home.display_name, "Cycle Health", "the breadcrumb reads the page's name")
         before = home.objectives_to_approve
         objective = self._objective(self.emp_worker)
         objective.with_user(self.user_worker).action_submit()

@@ -118,6 +118,10 @@ class OkrHome(models.TransientModel):
             limit=1,
         )
 
+    def _compute_display_name(self):
+        for home in self:
+            home.display_name = self.env._("Cycle Health")
+
     @api.depends("company_id")
     def _compute_health(self):
         today = fields.Date.context_today(self)
