@@ -206,6 +206,20 @@ class TestDemoStories(TransactionCase):
         self.assertLess(amounts["Zhang San"], 0, "Zhang San missed his target")
         self.assertFalse(run.line_ids.filtered(lambda line: line.state != "ok"))
 
+    def test_the_demo_reads_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["okr_addon"], ["zh_CN"], overwrite=True)
+        for xmlid in (
+            "kpi_scrap_rate",
+            "kpi_output",
+            "incentive_rule_stamping_scrap",
+            "incentive_rule_press_piece_rate",
+            "job_workshop_lead",
+        ):
+            record = self.ref(xmlid).with_context(lang="zh_CN")
+            english = self.ref(xmlid).with_context(lang="en_US").name
+            self.assertNotEqual(record.name, english, f"{xmlid} has a Chinese name")
+
     def test_the_factory_pays_in_yuan(self):
         company = self.env.ref("base.main_company")
         self.assertEqual(company.currency_id, self.env.ref("base.CNY"))
