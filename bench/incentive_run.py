@@ -641,7 +641,7 @@ class IncentiveBench:
     # ------------------------------------------------------------------
     def line_snapshot(self, run):
         self.cr.execute(
-            """SELECT id, write_date, amount, basis_value, tier_name, state, explanation
+            """SELECT id, write_date, amount, basis_value, tier_name, state, explanation_data
                FROM okr_incentive_line WHERE run_id = %s""",
             [run.id],
         )

@@ -135,7 +135,7 @@ MATRIX = {
         "unlink": NOBODY,
         "write:amount": NOBODY,
         "write:state": NOBODY,
-        "write:explanation": NOBODY,
+        "write:explanation_data": NOBODY,
         "withdraw": HR,
     },
     "okr.incentive.posting": {
@@ -415,7 +415,7 @@ class TestAccessMatrix(KpiCase):
                 "employee_id": self.emp_colleague.id,
                 "currency_id": currency,
                 "amount": 5000,
-                "explanation": "gift",
+                "explanation_data": "gift",
             },
             "okr.dispute": {
                 "employee_id": self.emp_worker.id,
@@ -455,6 +455,7 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.run", "state"): "draft",
             ("okr.incentive.line", "state"): "withdrawn",
             ("okr.incentive.line", "amount"): 5000,
+            ("okr.incentive.line", "explanation_data"): "all earned",
             ("okr.incentive.posting", "amount"): 5000,
             ("okr.incentive.posting", "input_code"): "OTHER",
             ("okr.incentive.posting", "state"): "paid",

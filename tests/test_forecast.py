@@ -1,5 +1,6 @@
 import datetime
 
+from odoo.addons.okr_addon.okr_addon.models.okr_phrase import render
 from odoo.tests import freeze_time, tagged
 
 from .test_incentive import IncentiveCase
@@ -163,7 +164,7 @@ class TestCheckinAnomaly(KpiCase):
             {"name": "Quality bonus", "company_id": self.company.id, "gate_no_anomaly": True}
         )
         failures = rule._gate_failures(self.emp_worker, D(2026, 10, 1), D(2026, 10, 31))
-        self.assertIn("open anomaly flag", failures[self.emp_worker.id])
+        self.assertIn("open anomaly flag", render(self.env, failures[self.emp_worker.id]))
         flag.action_dismiss()
         self.assertFalse(rule._gate_failures(self.emp_worker, D(2026, 10, 1), D(2026, 10, 31)))
         Checkin.create({"key_result_id": kr.id, "date": D(2026, 10, 8), "value": 96})

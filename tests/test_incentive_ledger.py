@@ -211,7 +211,7 @@ class TestIncentiveLedger(IncentiveCase):
                     "employee_id": self.emp_manager.id,
                     "currency_id": line.currency_id.id,
                     "amount": 100.0,
-                    "explanation": "by hand",
+                    "explanation_data": "by hand",
                 }
             )
         with self.assertRaises(AccessError):

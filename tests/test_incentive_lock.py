@@ -43,7 +43,7 @@ class TestIncentivePostingLock(BaseCase):
                     "employee_id": employee.id,
                     "currency_id": run.currency_id.id,
                     "amount": 100.0,
-                    "explanation": "lock test",
+                    "explanation_data": "lock test",
                 }
             )
             run.state = "approved"

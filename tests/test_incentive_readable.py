@@ -36,6 +36,27 @@ class TestIncentiveLinesReadable(IncentiveCase):
         self.assertEqual(form.label, "Scrap rate deduction")
         self.assertEqual(form.amount, -300)
 
+    def test_the_same_line_reads_in_english_and_in_chinese(self):
+        """HR computed the run in English; the Chinese reader reads it in Chinese, the
+        KPI's own name included, from the same stored facts."""
+        self.scrap.with_context(lang="en_US").name = "Scrap rate"
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["okr_addon"], ["zh_CN"], overwrite=True)
+        self.scrap.with_context(lang="zh_CN").name = "废品率"
+        run = self._run()
+        run.with_context(lang="en_US").action_compute()
+        line = self._line(run, self.emp_worker)
+        english = line.with_context(lang="en_US").explanation
+        chinese = line.with_context(lang="zh_CN").explanation
+        self.assertTrue(english.startswith("Scrap rate 3.5% vs target 4% → completion"), english)
+        self.assertIn("tier ", english)
+        self.assertIn("废品率 实际 3.5%，目标 4%", chinese)
+        self.assertIn("完成率", chinese)
+        self.assertNotIn("completion", chinese)
+        self.assertEqual(
+            english.rsplit(" → ", 1)[1], chinese.rsplit(" → ", 1)[1], "the same amount"
+        )
+
     def test_a_deduction_is_labelled_a_deduction_not_a_bonus(self):
         run = self._computed_run()
         worker, colleague = self._line(run, self.emp_worker), self._line(run, self.emp_colleague)

@@ -115,7 +115,7 @@ class TestCompaniesStayApart(CompanyCase):
                 "employee_id": self.welder.id,
                 "currency_id": self.plant.currency_id.id,
                 "amount": 800.0,
-                "explanation": "Plant bonus",
+                "explanation_data": "Plant bonus",
             }
         )
         posting = self.env["okr.incentive.posting"].create(

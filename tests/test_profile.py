@@ -93,7 +93,7 @@ class ProfileCase(KpiCase):
                 "amount": amount,
                 "currency_id": currency.id,
                 "state": state,
-                "explanation": "test",
+                "explanation_data": "test",
             }
 
         cls.env["okr.incentive.line"].create(

@@ -392,7 +392,7 @@ class TestSelfService(HttpCase):
                 "employee_id": self.emp_a.id,
                 "currency_id": self.env.company.currency_id.id,
                 "amount": 321,
-                "explanation": "Draft figure under review",
+                "explanation_data": "Draft figure under review",
             }
         )
         page = self._login("okr_portal_a")

@@ -6,6 +6,7 @@ from odoo.tools import format_list
 
 from ..logic.incentive import split_by_code
 from .okr_pay_guard import trusted
+from .okr_phrase import _lt, render
 
 LINE_STATES = [
     ("ok", "Ready"),
@@ -82,7 +83,13 @@ class OkrIncentiveLine(models.Model):
         help="What the line is: the rule's name, or for a negative amount a deduction "
         "(never “… bonus”).",
     )
-    explanation = fields.Char(required=True, readonly=True)
+    explanation_data = fields.Json(
+        readonly=True, help="How the amount came about, as facts (okr_phrase.py)."
+    )
+    explanation = fields.Char(
+        compute="_compute_explanation",
+        help="How the amount came about, worded in the reader's language.",
+    )
     state = fields.Selection(LINE_STATES, default="ok", required=True, readonly=True)
     withdrawal_reason = fields.Char(
         readonly=True,
@@ -102,6 +109,12 @@ class OkrIncentiveLine(models.Model):
     )
 
     _rec_names_search = ["employee_id", "rule_id"]
+
+    @api.depends("explanation_data")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        for line in self:
+            line.explanation = render(self.env, line.explanation_data) or ""
 
     @api.depends("amount", "rule_id.name", "rule_id.deduction_name", "rule_id.definition_id")
     @api.depends_context("lang")
@@ -241,7 +254,7 @@ class OkrIncentiveLine(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("A reason is required to withdraw an incentive line."))
-        explanation = self.env._(
+        explanation = _lt(
             "withdrawn by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
         )
         trusted(self).write(
@@ -249,7 +262,7 @@ class OkrIncentiveLine(models.Model):
                 "state": "withdrawn",
                 "amount": 0.0,
                 "withdrawal_reason": reason,
-                "explanation": explanation,
+                "explanation_data": explanation,
             }
         )
         for run, lines in self.grouped("run_id").items():
@@ -276,8 +289,10 @@ class OkrIncentiveLine(models.Model):
         todo._certificates_on_post()
         bodies = {}
         for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
+            # The note is the employee's: worded in their language.
+            own = line.with_context(lang=line.employee_id.sudo().user_id.lang or self.env.lang)
             bodies.setdefault(line.employee_id.id, []).append(
-                Markup("<p><b>%s</b>: %s</p>") % (line.label, line.explanation)
+                Markup("<p><b>%s</b>: %s</p>") % (own.label, own.explanation)
             )
         if bodies:
             self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(

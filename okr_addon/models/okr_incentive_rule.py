@@ -4,6 +4,7 @@ from odoo.fields import Domain
 
 from ..logic import incentive as inc_logic
 from ..logic import kpi as kpi_logic
+from .okr_phrase import _lt, label, ref
 
 BASES = [
     ("kpi_completion", "KPI completion (%)"),
@@ -193,14 +194,12 @@ class OkrIncentiveRule(models.Model):
             return self._okr_values(employees, date_from, date_to)
         if self.basis == "kpi_value":
             return self._kpi_period_values(employees, date_from, date_to)
-        metric_label = dict(self._fields["attendance_metric"]._description_selection(self.env))[
-            self.attendance_metric
-        ]
         values = self.env["hr.attendance"]._okr_kpi_values(
             self.attendance_metric, self.company_id, date_from, date_to
         )
+        metric = label(self._name, "attendance_metric", self.attendance_metric)
         return {
-            employee_id: (value, [f"{metric_label} {value:.4g}"])
+            employee_id: (value, [_lt("%(metric)s %(value).4g", metric=metric, value=value)])
             for employee_id, value in values.items()
             if employee_id in set(employees.ids)
         }
@@ -222,19 +221,19 @@ class OkrIncentiveRule(models.Model):
             if target.employee_id.id in result or not target.has_actual:
                 continue
             unit = target.unit or ""
-            reference = self.env._(
+            reference = _lt(
                 "%(kpi)s %(actual).4g%(unit)s vs target %(target).4g%(unit)s",
-                kpi=target.definition_id.name,
+                kpi=ref(target.definition_id),
                 actual=target.actual,
                 target=target.target,
                 unit=unit,
             )
             if self.basis == "kpi_completion":
                 value = round(target.completion * 100, 2)
-                step = self.env._("completion %(value).4g%%", value=value)
+                step = _lt("completion %(value).4g%%", value=value)
             else:
                 value = round(target.score * 100, 2)
-                step = self.env._("score %(value).4g%%", value=value)
+                step = _lt("score %(value).4g%%", value=value)
             result[target.employee_id.id] = (value, [reference, step])
         return result
 
@@ -269,12 +268,12 @@ class OkrIncentiveRule(models.Model):
 
     def _quantity_step(self, definition, value):
         """How a quantity reads in an explanation: "Parts pressed 1,200 pcs"."""
-        return self.env._(
-            "%(kpi)s %(value)s %(unit)s",
-            kpi=definition.name,
+        return _lt(
+            "%(kpi)s %(value)s%(unit)s",
+            kpi=ref(definition),
             value=inc_logic.number(value),
-            unit=definition.unit or "",
-        ).strip()
+            unit=f" {definition.unit}" if definition.unit else "",
+        )
 
     def _scorecard_values(self, employees, date_from, date_to):
         cards = {}
@@ -290,7 +289,7 @@ class OkrIncentiveRule(models.Model):
             result[employee_id] = (
                 value,
                 [
-                    self.env._(
+                    _lt(
                         "weighted score of %(count)s KPIs %(value).4g%%",
                         count=len(targets),
                         value=value,
@@ -317,11 +316,7 @@ class OkrIncentiveRule(models.Model):
         return {
             employee.id: (
                 round(score * 100, 2),
-                [
-                    self.env._(
-                        "OKR score %(score).2f over %(count)s objectives", score=score, count=count
-                    )
-                ],
+                [_lt("OKR score %(score).2f over %(count)s objectives", score=score, count=count)],
             )
             for employee, score, count in groups
         }
@@ -336,11 +331,9 @@ class OkrIncentiveRule(models.Model):
             for employee in employees:
                 rate = rates.get(employee.id)
                 if rate is None:
-                    failures[employee.id] = self.env._(
-                        "attendance rate unknown (no working schedule)"
-                    )
+                    failures[employee.id] = _lt("attendance rate unknown (no working schedule)")
                 elif rate < self.gate_attendance_rate:
-                    failures[employee.id] = self.env._(
+                    failures[employee.id] = _lt(
                         "attendance rate %(rate).1f%% is below the %(gate).1f%% gate",
                         rate=rate,
                         gate=self.gate_attendance_rate,
@@ -361,11 +354,11 @@ class OkrIncentiveRule(models.Model):
             for flag in flags:
                 failures.setdefault(
                     flag.employee_id.id,
-                    self.env._("open anomaly flag to review: %(reason)s", reason=flag.reason)
+                    _lt("open anomaly flag to review: %(reason)s", reason=ref(flag, "reason"))
                     if flag.state == "open"
-                    else self.env._(
+                    else _lt(
                         "a value confirmed wrong waits for its correction: %(reason)s",
-                        reason=flag.reason,
+                        reason=ref(flag, "reason"),
                     ),
                 )
         if self.gate_skill_id:
@@ -387,9 +380,9 @@ class OkrIncentiveRule(models.Model):
             for employee in employees - holders:
                 failures.setdefault(
                     employee.id,
-                    self.env._(
+                    _lt(
                         "no valid %(skill)s at %(date)s",
-                        skill=self.gate_skill_id.name,
+                        skill=ref(self.gate_skill_id),
                         date=date_to,
                     ),
                 )

@@ -10,6 +10,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..logic import kpi as kpi_logic
+from .okr_phrase import _lt, ref
 
 # Bases a team has a value for: its KPI target (or its members' average), its output.
 TEAM_BASES = ("kpi_completion", "kpi_score", "kpi_value")
@@ -177,16 +178,16 @@ class OkrIncentiveRule(models.Model):
                 unit = target.unit or ""
                 value = round(target[field] * 100, 2)
                 steps = [
-                    self.env._(
+                    _lt(
                         "%(kpi)s %(actual).4g%(unit)s vs target %(target).4g%(unit)s",
-                        kpi=target.definition_id.name,
+                        kpi=ref(target.definition_id),
                         actual=target.actual,
                         target=target.target,
                         unit=unit,
                     ),
-                    self.env._("completion %(value).4g%%", value=value)
+                    _lt("completion %(value).4g%%", value=value)
                     if field == "completion"
-                    else self.env._("score %(value).4g%%", value=value),
+                    else _lt("score %(value).4g%%", value=value),
                 ]
                 result[key] = (value, steps)
                 continue
@@ -195,16 +196,16 @@ class OkrIncentiveRule(models.Model):
                 continue
             value = round(sum(values) / len(values) * 100, 2)
             step = (
-                self.env._(
+                _lt(
                     "%(kpi)s: average completion of %(count)s members %(value).4g%%",
-                    kpi=self.definition_id.name,
+                    kpi=ref(self.definition_id),
                     count=len(values),
                     value=value,
                 )
                 if field == "completion"
-                else self.env._(
+                else _lt(
                     "%(kpi)s: average score of %(count)s members %(value).4g%%",
-                    kpi=self.definition_id.name,
+                    kpi=ref(self.definition_id),
                     count=len(values),
                     value=value,
                 )

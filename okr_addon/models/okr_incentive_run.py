@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from ..logic import incentive as inc_logic
 from ..logic import periods
 from .okr_pay_guard import trusted
+from .okr_phrase import _lt, chain, tier_phrase
 
 # A run that posted amounts keeps the period they were posted for.
 PERIOD_FIELDS = ("date_from", "date_to", "period_type", "company_id")
@@ -264,8 +265,8 @@ class OkrIncentiveRun(models.Model):
             if employee.id in gates:
                 vals.update(
                     state="blocked",
-                    explanation=" → ".join(
-                        [*steps, self.env._("blocked: %(reason)s", reason=gates[employee.id])]
+                    explanation_data=chain(
+                        *steps, _lt("blocked: %(reason)s", reason=gates[employee.id])
                     ),
                 )
             else:
@@ -281,28 +282,21 @@ class OkrIncentiveRun(models.Model):
                 except inc_logic.IncentiveError:
                     vals.update(
                         state="error",
-                        explanation=" → ".join(
-                            [
-                                *steps,
-                                self.env._(
-                                    "no contract (hr.version) valid in the period: "
-                                    "a percentage of the wage cannot be computed"
-                                ),
-                            ]
+                        explanation_data=chain(
+                            *steps,
+                            _lt(
+                                "no contract (hr.version) valid in the period: "
+                                "a percentage of the wage cannot be computed"
+                            ),
                         ),
                     )
                 else:
                     vals["amount"] = amount
-                    vals["explanation"] = (
-                        " → ".join([*steps, arithmetic, f"{amount:+.2f} {currency}".strip()])
-                        if arithmetic is not None
-                        else inc_logic.explanation(
-                            steps,
-                            tier,
-                            amount,
-                            currency if rule.amount_type in ("fixed", "wage_percent") else "",
-                            unit,
-                        )
+                    shown = currency if rule.amount_type in ("fixed", "wage_percent") else ""
+                    vals["explanation_data"] = chain(
+                        *steps,
+                        arithmetic if arithmetic is not None else tier_phrase(tier, unit),
+                        f"{amount:+.2f} {currency if arithmetic is not None else shown}".strip(),
                     )
             result[(rule.id, employee.id)] = vals
         return result
@@ -334,7 +328,7 @@ class OkrIncentiveRun(models.Model):
             {
                 "state": "withdrawn",
                 "amount": 0.0,
-                "explanation": self.env._("no longer due: the amount posted is reversed"),
+                "explanation_data": _lt("no longer due: the amount posted is reversed"),
             }
         )
         (gone - kept).unlink()

@@ -3,6 +3,7 @@
 from odoo import models
 
 from ..logic import incentive as inc_logic
+from .okr_phrase import _lt, chain
 
 
 class OkrIncentiveRun(models.Model):
@@ -49,7 +50,7 @@ class OkrIncentiveRun(models.Model):
                 vals["amount"] = round(vals["amount"] + cut.cut, 2)
                 vals["deduction_cut"] = cut.cut
                 why = (
-                    self.env._(
+                    _lt(
                         "the period's deductions take at most %(share)s%% of the wage "
                         "(%(limit)s %(currency)s)",
                         share=inc_logic.number(company.okr_deduction_cap),
@@ -57,22 +58,20 @@ class OkrIncentiveRun(models.Model):
                         currency=currency,
                     )
                     if cut.reason == "cap"
-                    else self.env._(
+                    else _lt(
                         "net pay stays at or above the minimum wage (deductions up to "
                         "%(limit)s %(currency)s)",
                         limit=inc_logic.number(cut.limit),
                         currency=currency,
                     )
                 )
-                vals["explanation"] = " → ".join(
-                    [
-                        vals["explanation"],
-                        self.env._(
-                            "cut by %(cut).2f %(currency)s: %(why)s → %(amount)+.2f %(currency)s",
-                            cut=cut.cut,
-                            currency=currency,
-                            why=why,
-                            amount=vals["amount"],
-                        ),
-                    ]
+                vals["explanation_data"] = chain(
+                    vals["explanation_data"],
+                    _lt(
+                        "cut by %(cut).2f %(currency)s: %(why)s → %(amount)+.2f %(currency)s",
+                        cut=cut.cut,
+                        currency=currency,
+                        why=why,
+                        amount=vals["amount"],
+                    ),
                 )

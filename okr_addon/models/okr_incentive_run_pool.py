@@ -6,6 +6,7 @@ from ..logic import incentive as inc_logic
 from ..logic import pool as pool_logic
 from . import okr_incentive_run
 from .okr_pay_guard import trusted
+from .okr_phrase import _lt, chain, concat, render, tier_phrase
 
 
 class OkrIncentiveRun(models.Model):
@@ -78,10 +79,7 @@ class OkrIncentiveRun(models.Model):
                 floor=rule.floor if rule.use_floor else None,
                 cap=rule.cap if rule.use_cap else None,
             )
-            if arithmetic is not None:
-                steps = [*steps, arithmetic]
-            else:
-                steps = [*steps, f"tier {tier.label(unit)}" if tier else "no tier"]
+            steps = [*steps, arithmetic if arithmetic is not None else tier_phrase(tier, unit)]
             shown = f"{inc_logic.number(amount)} {currency}".strip()
             team_sharing = team_members.filtered(lambda e: e.id in sharing_ids).sorted("id")
             try:
@@ -96,12 +94,12 @@ class OkrIncentiveRun(models.Model):
                         rule=rule.name,
                         team=team.display_name,
                         pool=shown,
-                        steps=" → ".join(steps),
+                        steps=render(self.env, chain(*steps)),
                     )
                 )
                 continue
-            head = self.env._("pool %(pool)s for %(team)s", pool=shown, team=team.display_name)
-            pool_text = f"{head}: {' → '.join([*steps, shown])}"
+            head = _lt("pool %(pool)s for %(team)s", pool=shown, team=team.display_name)
+            pool_text = concat(head, ": ", chain(*steps, shown))
             total = sum(weights[e.id][0] for e in team_sharing)
             for employee, share in zip(team_sharing, shares, strict=True):
                 share_text = self._pool_share_text(rule, weights[employee.id], len(shares), total)
@@ -119,16 +117,22 @@ class OkrIncentiveRun(models.Model):
                     vals.update(
                         state="blocked",
                         amount=0.0,
-                        explanation=f"{pool_text}; {share_text} → "
-                        + self.env._(
-                            "blocked: %(reason)s (share %(share).2f withheld)",
-                            reason=gates[employee.id],
-                            share=share,
+                        explanation_data=concat(
+                            pool_text,
+                            "; ",
+                            chain(
+                                share_text,
+                                _lt(
+                                    "blocked: %(reason)s (share %(share).2f withheld)",
+                                    reason=gates[employee.id],
+                                    share=share,
+                                ),
+                            ),
                         ),
                     )
                 else:
-                    vals["explanation"] = f"{pool_text}; {share_text} → " + (
-                        f"{share:+.2f} {currency}".strip()
+                    vals["explanation_data"] = concat(
+                        pool_text, "; ", chain(share_text, f"{share:+.2f} {currency}".strip())
                     )
                 result[(rule.id, employee.id)] = vals
         if notes:
@@ -140,14 +144,14 @@ class OkrIncentiveRun(models.Model):
         'your equal share of 7 members'."""
         _weight, hours, coefficient = weight
         if rule.split_key == "equal":
-            return self.env._("your equal share of %(count)s members", count=count)
+            return _lt("your equal share of %(count)s members", count=count)
         if rule.split_key == "hours":
-            return self.env._(
+            return _lt(
                 "your %(hours)s h of %(total)s h",
                 hours=inc_logic.number(hours),
                 total=inc_logic.number(round(total, 2)),
             )
-        return self.env._(
+        return _lt(
             "your %(hours)s h × %(coefficient)s of %(total)s weighted hours",
             hours=inc_logic.number(hours),
             coefficient=inc_logic.number(coefficient),

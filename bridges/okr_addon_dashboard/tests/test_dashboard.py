@@ -102,7 +102,7 @@ class TestLastPaidRun(TransactionCase):
                     "rule_id": cls.rule.id,
                     "employee_id": cls.employee.id,
                     "currency_id": cls.company.currency_id.id,
-                    "explanation": f"month {month}",
+                    "explanation_data": f"month {month}",
                     "amount": 100.0 * month,
                 }
             )
