@@ -43,7 +43,7 @@ from . import (
     okr_incentive_tier,
     okr_key_result,
     okr_key_result_forecast,
-    okr_key_result_kpi,
+    okr_key_result_editing,
     okr_key_result_stale,
     okr_objective,
     okr_objective_workflow,

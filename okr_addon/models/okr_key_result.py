@@ -144,14 +144,6 @@ class OkrKeyResult(models.Model):
     forecast_note = fields.Char(compute="_compute_forecast", store=True)
     likely_to_miss = fields.Boolean(compute="_compute_forecast", store=True)
 
-    @api.model
-    def _group_expand_team(self, employees, domain):
-        """On the Team Board, every member of the manager's team has a column, those
-        without a key result too (an empty column: no objective yet)."""
-        if not self.env.context.get("okr_team_board"):
-            return employees
-        return employees | self.env["okr.home"]._team()
-
     @api.depends(
         "checkin_ids.value",
         "checkin_ids.date",
@@ -239,16 +231,6 @@ class OkrKeyResult(models.Model):
                 if result.score_override
                 else okr_progress.default_score(result.progress)
             )
-
-    @api.onchange("start_value", "target_value")
-    def _onchange_infer_direction(self):
-        """7 → 5 is a decrease, 800 → 950 an increase: the direction follows start and
-        target as they are typed (and can still be changed by hand afterwards)."""
-        for result in self:
-            if result.target_value < result.start_value:
-                result.direction = "decrease"
-            elif result.target_value > result.start_value:
-                result.direction = "increase"
 
     @api.onchange("kind")
     def _onchange_kind(self):

@@ -1,3 +1,8 @@
+"""okr.objective: its fields, constraints, health (progress, at risk, stale) and the
+helpers its views read. A little over 400 lines because these belong to one record;
+the workflow actions live in ``okr_objective_workflow.py``.
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain

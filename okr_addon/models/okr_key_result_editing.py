@@ -1,4 +1,6 @@
-"""okr.key.result, the link to a KPI target: one truth per number.
+"""okr.key.result as it is written and shown: the direction inferred from start
+and target, the link to a KPI target (one truth per number), the Team Board's
+columns.
 
 When a key result measures what a KPI target of the same employee and period
 measures (scrap rate, parts pressed), it should follow that target instead of
@@ -52,3 +54,21 @@ class OkrKeyResult(models.Model):
 
         matches = targets.filtered(same_thing)
         return matches if len(matches) == 1 else self.env["kpi.target"]
+
+    @api.onchange("start_value", "target_value")
+    def _onchange_infer_direction(self):
+        """7 → 5 is a decrease, 800 → 950 an increase: the direction follows start and
+        target as they are typed (and can still be changed by hand afterwards)."""
+        for result in self:
+            if result.target_value < result.start_value:
+                result.direction = "decrease"
+            elif result.target_value > result.start_value:
+                result.direction = "increase"
+
+    @api.model
+    def _group_expand_team(self, employees, domain):
+        """On the Team Board, every member of the manager's team has a column, those
+        without a key result too (an empty column: no objective yet)."""
+        if not self.env.context.get("okr_team_board"):
+            return employees
+        return employees | self.env["okr.home"]._team()
