@@ -6,7 +6,7 @@ from odoo.tools import format_list
 
 from ..logic.incentive import split_by_code
 from .okr_pay_guard import trusted
-from .okr_phrase import _lt, render
+from .okr_phrase import _lt, dumps, loads, render
 
 LINE_STATES = [
     ("ok", "Ready"),
@@ -83,7 +83,7 @@ class OkrIncentiveLine(models.Model):
         help="What the line is: the rule's name, or for a negative amount a deduction "
         "(never “… bonus”).",
     )
-    explanation_data = fields.Json(
+    explanation_data = fields.Text(
         readonly=True, help="How the amount came about, as facts (okr_phrase.py)."
     )
     explanation = fields.Char(
@@ -114,7 +114,7 @@ class OkrIncentiveLine(models.Model):
     @api.depends_context("lang")
     def _compute_explanation(self):
         for line in self:
-            line.explanation = render(self.env, line.explanation_data) or ""
+            line.explanation = render(self.env, loads(line.explanation_data)) or ""
 
     @api.depends("amount", "rule_id.name", "rule_id.deduction_name", "rule_id.definition_id")
     @api.depends_context("lang")
@@ -152,7 +152,15 @@ class OkrIncentiveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if "explanation_data" in vals:
+                vals["explanation_data"] = dumps(vals["explanation_data"])
         return super().create(self._with_ledger_keys(vals_list))
+
+    def write(self, vals):
+        if "explanation_data" in vals:
+            vals = {**vals, "explanation_data": dumps(vals["explanation_data"])}
+        return super().write(vals)
 
     def _check_company(self, fnames=None):
         """The rule, employee and department of each line belong to the run's company

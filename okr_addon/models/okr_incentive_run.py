@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from ..logic import incentive as inc_logic
 from ..logic import periods
 from .okr_pay_guard import trusted
-from .okr_phrase import _lt, chain, tier_phrase
+from .okr_phrase import _lt, chain, dumps, tier_phrase
 
 # A run that posted amounts keeps the period they were posted for.
 PERIOD_FIELDS = ("date_from", "date_to", "period_type", "company_id")
@@ -307,6 +307,9 @@ class OkrIncentiveRun(models.Model):
         says nothing is due any more and the line is withdrawn (amount 0). A
         line HR withdrew by hand stays withdrawn."""
         existing = {(line.rule_id.id, line.employee_id.id): line for line in self.line_ids}
+        for vals in wanted.values():  # compared with the stored text below
+            if "explanation_data" in vals:
+                vals["explanation_data"] = dumps(vals["explanation_data"])
         to_create = []
         for key, vals in wanted.items():
             line = existing.pop(key, None)

@@ -18,6 +18,8 @@ and :func:`render` words it for whoever reads it::
 compare equal and a recompute that finds the same facts writes nothing.
 """
 
+import json
+
 from odoo.exceptions import MissingError
 
 SEPARATOR = " → "
@@ -47,6 +49,24 @@ def ref(record, field="name"):
 def label(model, field, key):
     """The label of a selection key, in the reader's language."""
     return {"s": [model, field, key]}
+
+
+def dumps(fact):
+    """The stored text of ``fact``: compact JSON, the same text for the same facts
+    (so a recompute that finds the same facts writes nothing)."""
+    if isinstance(fact, str):
+        return fact
+    return json.dumps(fact, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def loads(text):
+    """The facts of a stored text (a plain text stays as it is)."""
+    if not text or text[0] not in "{[":
+        return text or ""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def tier_phrase(tier, unit=""):
