@@ -3,7 +3,7 @@
     "name": "OKR, KPI & Incentives",
     "summary": "Objectives and key results for every employee: aligned, "
     "approved, checked in, scored",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources",
     "author": "okr_addon",
     "maintainers": ["okr_addon"],
