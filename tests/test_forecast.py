@@ -117,7 +117,7 @@ class TestForecastAndEarlyWarning(KpiCase):
         self.assertAlmostEqual(target.forecast_value, 5000 * 30 / 20)
         self.assertLess(target.forecast_low, target.forecast_value)
         self.assertFalse(target.likely_to_miss)
-        self.assertIn("Heading for 7500 pcs by 2026-11-30", target.forecast_note)
+        self.assertIn("Heading for 7,500 pcs by 2026-11-30", target.forecast_note)
         kr = self._running_kr(
             self.emp_worker,
             name="Output",

@@ -30,6 +30,11 @@ from odoo.tools.misc import formatLang
 from ..logic import stats, trends
 
 
+def _figure(value):
+    """A forecast as people read it: 40,240 pcs or 4.22%, never 4.024e+04."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 class OkrForecastAlertMixin(models.AbstractModel):
     _name = "okr.forecast.alert.mixin"
     _description = "OKR: forecast, suggested target and decline alert"
@@ -143,14 +148,14 @@ class OkrForecastAlertMixin(models.AbstractModel):
             forecast_low=projection.low,
             forecast_high=projection.high,
             forecast_note=self.env._(
-                "Heading for %(value).4g %(unit)s by %(date)s (between %(low).4g and "
-                "%(high).4g); target %(target).4g.",
-                value=projection.value,
+                "Heading for %(value)s %(unit)s by %(date)s (between %(low)s and "
+                "%(high)s); target %(target)s.",
+                value=_figure(projection.value),
                 unit=self.unit or "",
                 date=self._okr_period_end(),
-                low=projection.low,
-                high=projection.high,
-                target=goal,
+                low=_figure(projection.low),
+                high=_figure(projection.high),
+                target=_figure(goal),
             ),
         )
         return vals
