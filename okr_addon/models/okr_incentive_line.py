@@ -296,12 +296,14 @@ class OkrIncentiveLine(models.Model):
         todo = self.filtered(lambda line: line.state == "ok" and not line.recognized)
         todo._certificates_on_post()
         bodies = {}
-        for line in todo.filtered(lambda x: x.rule_id.post_chatter and x.amount):
-            # The note is the employee's: worded in their language.
-            own = line.with_context(lang=line.employee_id.sudo().user_id.lang or self.env.lang)
-            bodies.setdefault(line.employee_id.id, []).append(
-                Markup("<p><b>%s</b>: %s</p>") % (own.label, own.explanation)
-            )
+        announced = todo.filtered(lambda x: x.rule_id.post_chatter and x.amount)
+        # The note is the employee's: worded in their language, one batch per language.
+        by_lang = announced.grouped(lambda x: x.employee_id.sudo().user_id.lang or self.env.lang)
+        for lang, lines in by_lang.items():
+            for line in lines.with_context(lang=lang):
+                bodies.setdefault(line.employee_id.id, []).append(
+                    Markup("<p><b>%s</b>: %s</p>") % (line.label, line.explanation)
+                )
         if bodies:
             self.env["hr.employee"].sudo().browse(list(bodies))._message_log_batch(
                 {employee_id: Markup("").join(parts) for employee_id, parts in bodies.items()}
