@@ -43,12 +43,14 @@ class KpiMeasurement(models.Model):
         }
         matches = connector._match_employees({e.item["employee_code"] for e in entries})
         existing = Measurement._okr_connector_existing(entries, definitions, matches[0], source)
+        scope = connector._upload_scope()  # once per batch: the ids a manager may reach
+        scope_ids = None if scope is None else set(scope.ids)
         to_create, touched = {}, Measurement
         for entry in entries:
             definition = self._okr_importable_definition(connector, entry, definitions, outcome)
             employee = definition and connector._employee_of(entry, matches, outcome)
             if not employee or not self._okr_importable_value(
-                connector, entry, employee, definition, outcome
+                connector, entry, employee, definition, outcome, scope_ids=scope_ids
             ):
                 continue
             key = (definition.id, employee.id, entry.item["date"])
@@ -126,13 +128,14 @@ class KpiMeasurement(models.Model):
         return definition
 
     @api.model
-    def _okr_importable_value(self, connector, entry, employee, definition, outcome):
+    def _okr_importable_value(
+        self, connector, entry, employee, definition, outcome, *, scope_ids=None
+    ):
         """Whether ``entry`` may set this value; if not, record why and return False.
 
-        The uploader's reach (a manager: their team) and, for values people made,
-        the KPI's plausible range."""
-        scope = connector._upload_scope()
-        if scope is not None and employee not in scope:
+        The uploader's reach (``scope_ids``, a manager's team; None: no limit) and,
+        for values people made, the KPI's plausible range."""
+        if scope_ids is not None and employee.id not in scope_ids:
             # Worded like an unknown code: a manager's file learns nothing of who
             # carries a badge or an ID outside their team.
             _key, key = connector._employee_match_key()
@@ -147,7 +150,7 @@ class KpiMeasurement(models.Model):
                 entry.raws,
             )
             return False
-        if scope is not None and definition.source != "manual":
+        if scope_ids is not None and definition.source != "manual":
             outcome.fail(
                 entry.row,
                 connector._label("kpi", entry),
