@@ -301,17 +301,23 @@ class TestIncentiveRun(IncentiveCase):
 
 @tagged("post_install", "-at_install")
 class TestAnomalyGate(IncentiveCase):
-    def test_suspicious_value_is_flagged_and_gates_the_bonus(self):
-        Measurement = self.env["kpi.measurement"]
-        for day, value in enumerate((4.1, 3.9, 4.0, 4.2, 3.8, 4.0), start=1):
-            Measurement.create(
+    def _usual_scrap_history(self):
+        """Six ordinary October values of Wang Wu's scrap rate, around 4%."""
+        self.env["kpi.measurement"].create(
+            [
                 {
                     "definition_id": self.scrap.id,
                     "employee_id": self.emp_worker.id,
                     "date": D(2026, 10, day),
                     "value": value,
                 }
-            )
+                for day, value in enumerate((4.1, 3.9, 4.0, 4.2, 3.8, 4.0), start=1)
+            ]
+        )
+
+    def test_suspicious_value_is_flagged_and_gates_the_bonus(self):
+        Measurement = self.env["kpi.measurement"]
+        self._usual_scrap_history()
         Flag = self.env["okr.anomaly.flag"]
         self.assertFalse(Flag.search([("employee_id", "=", self.emp_worker.id)]))
         suspicious = Measurement.create(
@@ -351,15 +357,7 @@ class TestAnomalyGate(IncentiveCase):
 
     def test_a_value_confirmed_wrong_blocks_until_corrected(self):
         Measurement = self.env["kpi.measurement"]
-        for day, value in enumerate((4.1, 3.9, 4.0, 4.2, 3.8, 4.0), start=1):
-            Measurement.create(
-                {
-                    "definition_id": self.scrap.id,
-                    "employee_id": self.emp_worker.id,
-                    "date": D(2026, 10, day),
-                    "value": value,
-                }
-            )
+        self._usual_scrap_history()
         typo = Measurement.create(
             {
                 "definition_id": self.scrap.id,
