@@ -28,6 +28,7 @@ from . import (
     okr_connector_run,
     okr_cycle,
     okr_demo_history,
+    okr_demo_history_stores,
     okr_dispute,
     okr_dispute_holds,
     okr_incentive_line,
