@@ -17,7 +17,7 @@
         "portal",
         "web_hierarchy",
     ],
-    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl"]},
+    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl", "chinesecalendar"]},
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",
@@ -50,6 +50,7 @@
         "views/okr_connector_upload_views.xml",
         "views/okr_analytics_views.xml",
         "views/okr_home_views.xml",
+        "views/okr_china_calendar_views.xml",
         "views/okr_menus.xml",
     ],
     "assets": {
