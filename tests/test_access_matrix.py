@@ -183,6 +183,16 @@ MATRIX = {
         "read": HR,
         "unlink": HR,
     },
+    # make-up working days of a schedule: they set the expected days of attendance KPIs
+    "okr.calendar.workday": {
+        "read": INTERNAL_A,
+        "create": HR,
+        "unlink": HR,
+        "write:weekday": HR,
+        "write:date": HR,
+        # China's official calendar, imported into company A's schedule
+        "import_china": HR,
+    },
 }
 REFUSED = (AccessError, ValidationError, UserError)
 
@@ -269,6 +279,12 @@ class TestAccessMatrix(KpiCase):
         )
         cls.job = cls.env["hr.job"].create(
             {"name": "Press team lead", "company_id": cls.env.company.id}
+        )
+        cls.schedule = cls.env.ref("resource.resource_calendar_std").copy(
+            {"name": "Press shop schedule", "company_id": cls.env.company.id}
+        )
+        cls.workday = cls.env["okr.calendar.workday"].create(
+            {"calendar_id": cls.schedule.id, "date": D(2026, 12, 26), "name": "Stocktaking"}
         )
 
     @classmethod
@@ -357,6 +373,7 @@ class TestAccessMatrix(KpiCase):
             "okr.connector.binding": self.binding,
             "okr.dispute": self.dispute,
             "hr.job": self.job,
+            "okr.calendar.workday": self.workday,
         }[model]
 
     def _create_values(self, model, variant):
@@ -423,6 +440,11 @@ class TestAccessMatrix(KpiCase):
                 "date": D(2026, 11, 3),
                 "reason": "Not mine",
             },
+            "okr.calendar.workday": {
+                "calendar_id": self.schedule.id,
+                "date": D(2026, 12, 19),
+                "name": "Inventory",
+            },
             "okr.incentive.posting": {
                 "line_id": self.line.id,
                 "currency_id": currency,
@@ -467,6 +489,8 @@ class TestAccessMatrix(KpiCase):
             ("okr.dispute", "reason"): "Another reason",
             ("okr.dispute", "settlement_note"): "Settled by hand",
             ("okr.dispute", "held_line_ids"): [(6, 0, self.line.ids)],
+            ("okr.calendar.workday", "weekday"): "5",
+            ("okr.calendar.workday", "date"): D(2026, 12, 27),
         }
         value = special.get((model, field), 0.97 if field != "name" else "Renamed")
         vals = {field: value}
@@ -497,6 +521,9 @@ class TestAccessMatrix(KpiCase):
             self.next_run.with_user(user).action_approve()
         elif kind == "withdraw":
             record.action_withdraw("Counted twice")
+        elif kind == "import_china":
+            wizard = self.env["okr.china.calendar.import"].with_user(user)
+            wizard.create({"calendar_id": self.schedule.id, "years": "2025"}).action_import()
         elif kind in ("settle", "correct"):
             record.action_settle("Checked", corrected_value=4.0 if kind == "correct" else None)
         else:
@@ -542,6 +569,7 @@ class TestAccessMatrix(KpiCase):
             "okr.connector.upload",
             "okr.next.cycle.wizard",
             "okr.next.cycle.wizard.line",
+            "okr.china.calendar.import",  # its action is the row "import_china" above
             "okr.incentive.line.withdraw",
             "okr.dispute.settle",
             "okr.skill.kpi.report",

@@ -19,6 +19,7 @@ from . import (
     kpi_target_rank,
     okr_anomaly_flag,
     okr_behaviour_dimension,
+    okr_calendar_workday,
     okr_behaviour_score,
     okr_checkin,
     okr_connector,
@@ -58,6 +59,9 @@ from . import (
     okr_training_recommendation,
     res_company,
     res_config_settings,
+    resource_calendar_china,
+    resource_calendar_leaves,
+    resource_calendar_workdays,
 )
 
 # After the incentive line and run it extends.

@@ -3,6 +3,7 @@ from . import (
     kpi_cascade_wizard_line,
     kpi_measurement_import,
     okr_checkin_feedback,
+    okr_china_calendar_import,
     okr_connector_upload,
     okr_dispute_settle,
     okr_home,
