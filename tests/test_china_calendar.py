@@ -134,6 +134,10 @@ class TestChinaCalendar(OkrCase):
             "0 days or holidays added, 0 updated, 0 removed, 0 left", action["params"]["message"]
         )
         self.assertEqual(self._official(), (leaves, workdays))
+        self.assertEqual(self.calendar._okr_china_years(), {2024, 2025})
+        # a year counts as there from its make-up days alone (holidays entered by hand)
+        leaves.filtered(lambda leave: leave.okr_official_key.startswith("2024:")).unlink()
+        self.assertEqual(self.calendar._okr_china_years(), {2024, 2025})
 
     def test_later_notice_updates_official_days_and_keeps_hand_made_ones(self):
         self._import("2025")

@@ -72,14 +72,20 @@ class ResourceCalendar(models.Model):
             )
 
     def _okr_china_years(self):
-        """Years already imported into this schedule."""
+        """Years already imported into this schedule (an official holiday or
+        make-up day of the year is there)."""
         self.ensure_one()
         keys = (
             self.env["resource.calendar.leaves"]
             .search([("calendar_id", "=", self.id), ("okr_official_key", "!=", False)])
             .mapped("okr_official_key")
         )
-        return {int(key.split(":", 1)[0]) for key in keys}
+        workdays = self.env["okr.calendar.workday"].search(
+            [("calendar_id", "=", self.id), ("is_official", "=", True)]
+        )
+        return {int(key.split(":", 1)[0]) for key in keys} | {
+            day.year for day in workdays.mapped("date")
+        }
 
     def _okr_import_china_years(self, years):
         """Import the official days of ``years`` into these schedules; returns
