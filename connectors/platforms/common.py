@@ -91,15 +91,14 @@ class EpochField(Lenient):
         self.millis = millis
 
     def _convert(self, value):
-        bad = ValidationError(f"not a Unix time{' in ms' if self.millis else ''}: {value!r}")
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise bad
-        try:
-            moment = from_epoch(value, millis=self.millis)
-        except (TypeError, ValueError, OverflowError, OSError):
-            raise bad from None
-        if not 2000 <= moment.year <= 2100:
-            raise bad
+        moment = None
+        if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+            try:
+                moment = from_epoch(value, millis=self.millis)
+            except (TypeError, ValueError, OverflowError, OSError):
+                moment = None
+        if moment is None or not 2000 <= moment.year <= 2100:
+            raise ValidationError(f"not a Unix time{' in ms' if self.millis else ''}: {value!r}")
         return moment
 
 

@@ -144,10 +144,15 @@ class CheckinSchema(BorderSchema):
         return punch, shift, data["checkin_time"]
 
 
+_SCHEDULED = EpochField(load_default=None, allow_none=True)
+
+
 def _scheduled(value):
     """``sch_checkin_time`` (Unix s; 0 or missing when the rule has no schedule)."""
+    if value in (None, "", 0, "0"):
+        return None
     try:
-        return EpochField().deserialize(value) if value not in (None, "", 0, "0") else None
+        return _SCHEDULED.deserialize(value)
     except ValidationError:
         return None
 

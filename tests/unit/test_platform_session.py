@@ -139,3 +139,18 @@ def test_backoff_delay_honours_the_asked_delay_and_caps_it():
     assert backoff_delay(1, 1.0, 30, asked=86400) == 30
     assert backoff_delay(1, 1.0, 30, asked=-5) == 0.0
     assert backoff_delay(2, 1.0, 30, asked=float("nan")) == 2.0
+
+
+def test_the_fake_refuses_more_users_or_days_than_a_call_allows(fake, monkeypatch):
+    """The fakes enforce the documented limits, so an adapter cutting too large
+    units fails its tests."""
+    start = datetime.datetime(2026, 11, 1)
+    many = [f"u{i}" for i in range(60)]
+    platform = platform_of(fake)
+    monkeypatch.setattr(platform, "users_per_call", 60)
+    with pytest.raises(PlatformError, match="40032"):
+        platform.fetch(many, start, start + datetime.timedelta(days=1))
+    monkeypatch.setattr(platform, "users_per_call", 50)
+    monkeypatch.setattr(platform, "days_per_call", 8)
+    with pytest.raises(PlatformError, match="7天"):
+        platform.fetch(many, start, start + datetime.timedelta(days=8))
