@@ -154,3 +154,30 @@ def test_the_fake_refuses_more_users_or_days_than_a_call_allows(fake, monkeypatc
     monkeypatch.setattr(platform, "days_per_call", 8)
     with pytest.raises(PlatformError, match="7天"):
         platform.fetch(many, start, start + datetime.timedelta(days=8))
+
+
+def test_one_code_is_a_bad_secret_on_the_token_call_and_a_bad_token_elsewhere():
+    """DingTalk's 40001: "wrong secret" when asking for a token, "invalid token" after."""
+    from connectors.testing import FakeRemote, Reply  # noqa: PLC0415
+
+    ok = {"errcode": 0, "errmsg": "ok", "access_token": "t-1", "expires_in": 7200}
+    refused = {"errcode": 40001, "errmsg": "获取access_token时Secret错误,或者access_token无效"}
+    with FakeRemote() as remote:
+        remote.script("GET", "/gettoken", Reply(body=refused))
+        client = ApiClient(remote.url, allow_local_network=True)
+        credentials = {"app_key": "k", "app_secret": SECRET}
+        with pytest.raises(CredentialError, match="check the app_secret") as caught:
+            make_platform("dingtalk", client, credentials).probe()
+        assert SECRET not in str(caught.value)
+        remote.script("GET", "/gettoken", Reply(body=ok))
+        remote.script(
+            "POST",
+            "/topapi/v2/department/listsub",
+            Reply(body=refused),
+            Reply(body={"errcode": 0, "result": []}),
+        )
+        remote.script(
+            "POST", "/topapi/v2/user/list", Reply(body={"errcode": 0, "result": {"list": []}})
+        )
+        assert make_platform("dingtalk", client, credentials).users() == []
+        assert len(remote.calls("GET", "/gettoken")) == 3  # refused, first token, renewed
