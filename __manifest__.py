@@ -17,7 +17,9 @@
         "portal",
         "web_hierarchy",
     ],
-    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl", "chinesecalendar"]},
+    "external_dependencies": {
+        "python": ["requests", "marshmallow", "openpyxl", "tenacity", "chinesecalendar"]
+    },
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",
