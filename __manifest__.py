@@ -17,7 +17,7 @@
         "portal",
         "web_hierarchy",
     ],
-    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl"]},
+    "external_dependencies": {"python": ["requests", "marshmallow", "openpyxl", "tenacity"]},
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",

@@ -178,7 +178,7 @@ ensure_chromium() {
 
 # Python packages okr_addon itself needs (Odoo's own come with Odoo).
 ensure_python_deps() {
-    if ! "$PYTHON" -c 'import marshmallow, requests, pytest, openpyxl' 2>/dev/null; then
+    if ! "$PYTHON" -c 'import marshmallow, requests, pytest, openpyxl, tenacity' 2>/dev/null; then
         echo "Installing okr_addon's Python requirements" >&2
         "$PYTHON" -m pip install -q -r "$ROOT/requirements.txt" >&2
     fi

@@ -10,6 +10,8 @@ module                      what it does
 ``http.ApiClient``          JSON over HTTP: one session, timeouts, retries with
                             backoff, auth (API key, bearer, basic), typed errors,
                             answers capped at 20 MB
+``retrying``                the one retry policy (tenacity): attempts, backoff,
+                            asked-for delays capped, injectable sleep
 ``network``                 which URLs may be called: https and public
                             addresses only, unless the local network is allowed
 ``redact``                  secrets out of URLs, messages and raw rows
@@ -22,6 +24,14 @@ module                      what it does
 ``kpi``                     KPI values from CSV or REST -> measurement dicts
 ``kinds``                   the kinds of connector: per kind, file or API,
                             parser or source, mapping fields, target model
+``platforms``               attendance platforms: ``make_platform(code, ...)``,
+                            ``PLATFORMS``, ``CREDENTIALS``, ``BASE_URLS``
+``platforms.base``          what an adapter gives: users, punches, shift
+                            results, a fetch that a quota stops and resumes
+``platforms.session``       access tokens (cached, renewed once when refused),
+                            frequency-limit waits, platform error codes
+``platforms.dingtalk``      DingTalk (钉钉): directory, punches, shift results
+``platforms.fakes``         local fake platform servers with limits and knobs
 ``testing.FakeRemote``      scripted local HTTP server for tests and demos
 ==========================  ===================================================
 

@@ -34,8 +34,9 @@ hold an unbounded answer in memory.
 
 Retry ``n`` waits ``backoff * 2 ** (n - 1)`` seconds (0.5, 1, 2 by default)
 unless the remote asks for a delay with ``Retry-After``; every wait is capped
-at ``max_retry_after``. POSTs are retried as well: send an Idempotency-Key so
-that the remote can recognise a repeat of a request it already processed.
+at ``max_retry_after`` (the policy of :mod:`connectors.retrying`, on tenacity).
+POSTs are retried as well: send an Idempotency-Key so that the remote can
+recognise a repeat of a request it already processed.
 
 Log lines and messages show URLs through :func:`sanitize_url` and mask the
 client's own secrets, so credentials never reach a log or a user.
@@ -62,6 +63,7 @@ from .errors import (
     TransientError,
 )
 from .redact import QuerySecretFilter, sanitize_url, snippet
+from .retrying import retrying
 
 __all__ = ["MAX_RESPONSE_BYTES", "ApiClient", "sanitize_url"]
 
@@ -159,31 +161,43 @@ class ApiClient:
         """POST ``payload`` as JSON to ``path``; return the decoded JSON answer."""
         return self._json(self.request("POST", path, json=payload, headers=headers))
 
-    def request(self, method, path, **kwargs):
-        """Send one request with retries; return the successful ``requests.Response``."""
+    def request(self, method, path, *, accept=(), **kwargs):
+        """Send one request with retries; return the successful ``requests.Response``.
+
+        ``accept`` lists HTTP statuses handed back as they are, neither retried
+        nor mapped to an error (a platform that explains its 400/429 in a JSON
+        body the caller reads itself).
+        """
         url = self.url(path)
         shown = _display_url(url, kwargs.get("params"))
         attempts = self.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            response, problem = self._attempt(method, url, shown, kwargs)
-            if problem is None:
-                return response
-            if attempt == attempts:
-                break
-            delay = self._delay(attempt, response)
+
+        def on_retry(attempt, delay, outcome):
             _logger.warning(
                 "%s %s: %s; retry %d of %d in %.1f s",
                 method,
                 shown,
-                problem,
+                outcome[1],
                 attempt,
                 self.max_retries,
                 delay,
             )
-            self._sleep(delay)
+
+        policy = retrying(
+            attempts=attempts,
+            backoff=self.backoff,
+            max_wait=self.max_retry_after,
+            sleep=self._sleep,
+            retry_result=lambda outcome: outcome[1] is not None,
+            asked_delay=lambda outcome: None if outcome[0] is None else _retry_after(outcome[0]),
+            on_retry=on_retry,
+        )
+        response, problem = policy(self._attempt, method, url, shown, kwargs, accept)
+        if problem is None:
+            return response
         raise TransientError(f"{method} {shown} failed after {attempts} attempt(s): {problem}")
 
-    def _attempt(self, method, url, shown, kwargs):
+    def _attempt(self, method, url, shown, kwargs, accept=()):
         """Send once; return ``(response, None)`` or ``(response_or_None, why)`` to retry."""
         _logger.debug("%s %s", method, shown)
         # Checked before every attempt: what a name resolves to can change.
@@ -213,6 +227,8 @@ class ApiClient:
         except requests.exceptions.RequestException as exc:
             raise ConnectorError(f"{method} {shown} failed: {type(exc).__name__}") from None
         status = response.status_code
+        if status in accept:
+            return response, None
         if status == 429 or status >= 500:
             return response, f"HTTP {status} {snippet(response.text, self._secrets, 80)}".strip()
         self._check_status(response, method, shown)
@@ -258,13 +274,6 @@ class ApiClient:
             )
         body = snippet(response.text, self._secrets)
         raise HttpStatusError(f"{where} rejected (HTTP {status}): {body}", status, body)
-
-    def _delay(self, attempt, response):
-        """Seconds to wait before retry ``attempt``: Retry-After, else exponential backoff."""
-        wait = _retry_after(response) if response is not None else None
-        if wait is None:
-            wait = self.backoff * 2 ** (attempt - 1)
-        return min(max(wait, 0.0), self.max_retry_after)
 
     def _json(self, response):
         """Decode a JSON body; raise MalformedResponseError with a clear message if invalid."""

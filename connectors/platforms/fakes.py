@@ -1,0 +1,350 @@
+"""Local fake DingTalk, WeCom and Feishu servers, for tests, demos and benchmarks.
+
+Each fake is a real HTTP server on ``127.0.0.1`` (a
+:class:`~connectors.testing.FakeRemote`) answering the platform's calls in the
+platform's own shapes, from plain data::
+
+    users = [PlatformUser("u1", "王伟", mobile="13800000001")]
+    punches = [("u1", datetime(2026, 11, 2, 0, 58), "in")]   # naive UTC
+    with FakeDingTalk(users=users, punches=punches) as fake:
+        client = ApiClient(fake.url, allow_local_network=True)
+        platform = DingTalkPlatform(client, {"app_key": "k", "app_secret": "s"})
+
+They enforce each call's documented limits (more users or days than allowed
+answer the platform's parameter error) and have knobs to play what a real
+platform does: :meth:`FakePlatform.expire_token` (tokens issued so far are
+refused as expired), :meth:`~FakePlatform.throttle` (the next ``n`` data calls
+answer "frequency limit"), :meth:`~FakePlatform.quota_after` (after ``n`` more
+data calls, every data call answers "quota used up"; None lifts it),
+:meth:`~FakePlatform.add_raw` (a raw record added to every answer of a call,
+e.g. a malformed one), ``latency`` (seconds per call) and :attr:`counts` (calls
+per path, token calls included). Shift results are derived from the punches:
+an "in" after 09:00 local is late, an "out" before 18:00 local is early.
+"""
+
+import collections
+import datetime
+import threading
+import zoneinfo
+
+from ..testing import FakeRemote, Reply
+
+__all__ = ["FakeDingTalk", "FakePlatform"]
+
+UTC = datetime.UTC
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+START_OF_DAY = datetime.time(9, 0)
+END_OF_DAY = datetime.time(18, 0)
+
+
+class FakePlatform:
+    """What the three fakes share: server, tokens, knobs, counters."""
+
+    token_path = ""
+    secret_name = ""
+
+    def __init__(
+        self, users=(), punches=(), *, latency=0.0, tz=SHANGHAI, app_id="app", app_secret="secret"
+    ):
+        self.users = list(users)
+        self.punches = [
+            (str(user_id), moment, kind, f"{9_100_000_000 + index}")
+            for index, (user_id, moment, kind) in enumerate(punches)
+        ]
+        self.latency = latency
+        self.tz = tz
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.counts = collections.Counter()
+        self.remote = FakeRemote()
+        self._lock = threading.Lock()
+        self._tokens = set()
+        self._issued = 0
+        self._throttle = 0
+        self._quota_left = None
+        self._expire_in = None
+        self._extra = collections.defaultdict(list)
+        self._routes()
+
+    # -- the knobs ---------------------------------------------------------------------------
+
+    @property
+    def url(self):
+        return self.remote.url
+
+    def __enter__(self):
+        self.remote.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remote.__exit__(*exc_info)
+
+    def expire_token(self, after=0):
+        """Every token issued so far is refused as expired, now or after ``after`` more
+        data calls (to expire it in the middle of a fetch)."""
+        with self._lock:
+            if after:
+                self._expire_in = after
+            else:
+                self._tokens.clear()
+
+    def throttle(self, n):
+        """The next ``n`` data calls answer the platform's frequency-limit error."""
+        with self._lock:
+            self._throttle = n
+
+    def quota_after(self, n):
+        """After ``n`` more data calls every data call answers "quota used up" (None: lift it)."""
+        with self._lock:
+            self._quota_left = n
+
+    def add_raw(self, path, record):
+        """Add ``record`` (raw, as the platform would send it) to every answer of ``path``."""
+        self._extra[path.strip("/")].append(record)
+
+    def count(self, path):
+        """Calls received on ``path`` (e.g. "attendance/listRecord")."""
+        return self.counts[path.strip("/")]
+
+    # -- helpers of the platforms ---------------------------------------------------------------
+
+    def local(self, moment):
+        return moment.replace(tzinfo=UTC).astimezone(self.tz)
+
+    def to_utc(self, local_naive):
+        return local_naive.replace(tzinfo=self.tz).astimezone(UTC).replace(tzinfo=None)
+
+    def issue_token(self):
+        with self._lock:
+            self._issued += 1
+            token = f"fake-token-{self._issued:04d}"
+            self._tokens.add(token)
+        return token
+
+    def gate(self, token):
+        """``None`` when a data call may go on, else the name of the error to answer:
+        "token", "quota" or "frequency"."""
+        with self._lock:
+            if self._expire_in is not None:
+                self._expire_in -= 1
+                if self._expire_in < 0:
+                    self._tokens.clear()
+                    self._expire_in = None
+            if token not in self._tokens:
+                return "token"
+            if self._quota_left is not None:
+                if self._quota_left <= 0:
+                    return "quota"
+                self._quota_left -= 1
+            if self._throttle > 0:
+                self._throttle -= 1
+                return "frequency"
+        return None
+
+    def extra(self, path):
+        return list(self._extra[path.strip("/")])
+
+    def shift_verdicts(self, user_ids, first_day, last_day):
+        """``(record_id, user_id, work_date, kind, status, planned, actual)`` of the punches
+        with a kind, whose local day is in ``[first_day, last_day]``; status is
+        "Normal", "Late" or "Early"."""
+        verdicts = []
+        for user_id, moment, kind, record_id in self.punches:
+            if kind not in ("in", "out") or user_id not in user_ids:
+                continue
+            local = self.local(moment)
+            day = local.date()
+            if not first_day <= day <= last_day:
+                continue
+            if kind == "in":
+                planned_time, status = (
+                    START_OF_DAY,
+                    "Late" if local.time() > START_OF_DAY else "Normal",
+                )
+            else:
+                planned_time, status = (
+                    END_OF_DAY,
+                    "Early" if local.time() < END_OF_DAY else "Normal",
+                )
+            planned = self.to_utc(datetime.datetime.combine(day, planned_time))
+            verdicts.append((record_id, user_id, day, kind, status, planned, moment))
+        return verdicts
+
+    def _route(self, method, path, handler):
+        def answer(seen):
+            self.counts[path] += 1
+            reply = handler(seen)
+            reply.delay = self.latency
+            return reply
+
+        self.remote.script(method, "/" + path, answer)
+
+    def _routes(self):  # pragma: no cover - every fake has its own
+        raise NotImplementedError
+
+
+def _ms(moment):
+    return int(moment.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+class FakeDingTalk(FakePlatform):
+    """DingTalk's ``gettoken``, department and user lists, ``attendance/listRecord`` and
+    ``attendance/list`` (see :mod:`connectors.platforms.dingtalk`).
+
+    Users alternate between department 1 and its sub-department 2 (生产部).
+    """
+
+    ERRORS = {
+        "token": (42001, "access_token超时"),
+        "quota": (90005, "您的企业调用钉钉开放平台所有接口的请求都被暂时禁用了"),
+        "frequency": (90018, "当前企业调用该接口次数过多,请求被暂时禁用了"),
+    }
+
+    def _routes(self):
+        self._route("GET", "gettoken", self._gettoken)
+        self._route("POST", "topapi/v2/department/listsub", self._guarded(self._listsub))
+        self._route("POST", "topapi/v2/user/list", self._guarded(self._user_list))
+        self._route("POST", "attendance/listRecord", self._guarded(self._list_record))
+        self._route("POST", "attendance/list", self._guarded(self._list))
+
+    @staticmethod
+    def _error(code, message):
+        return Reply(body={"errcode": code, "errmsg": message})
+
+    def _guarded(self, handler):
+        def answer(seen):
+            problem = self.gate(seen.query.get("access_token"))
+            if problem:
+                return self._error(*self.ERRORS[problem])
+            return handler(seen)
+
+        return answer
+
+    def _gettoken(self, seen):
+        if (
+            seen.query.get("appkey") != self.app_id
+            or seen.query.get("appsecret") != self.app_secret
+        ):
+            return self._error(40089, "不合法的corpid或corpsecret")
+        return Reply(
+            body={
+                "errcode": 0,
+                "errmsg": "ok",
+                "access_token": self.issue_token(),
+                "expires_in": 7200,
+            }
+        )
+
+    def _listsub(self, seen):
+        dept = seen.json.get("dept_id")
+        children = [{"dept_id": 2, "name": "生产部", "parent_id": 1}] if dept == 1 else []
+        return Reply(body={"errcode": 0, "errmsg": "ok", "result": children, "request_id": "fake"})
+
+    def _user_list(self, seen):
+        query = seen.json
+        size = int(query.get("size") or 0)
+        if not 0 < size <= 100:
+            return self._error(40035, "不合法的参数: size")
+        dept = query.get("dept_id")
+        members = [u for index, u in enumerate(self.users) if (2 if index % 2 else 1) == dept]
+        cursor = int(query.get("cursor") or 0)
+        page = members[cursor : cursor + size]
+        more = cursor + size < len(members)
+        users = [
+            {
+                "userid": u.user_id,
+                "unionid": f"union-{u.user_id}",
+                "name": u.name,
+                "mobile": u.mobile,
+                "job_number": u.job_number,
+                "email": u.email,
+                "dept_id_list": [dept],
+                "active": True,
+            }
+            for u in page
+        ]
+        result = {"has_more": more, "list": users}
+        if more:
+            result["next_cursor"] = cursor + size
+        return Reply(body={"errcode": 0, "errmsg": "ok", "result": result})
+
+    def _list_record(self, seen):
+        query = seen.json
+        user_ids = [str(u) for u in query.get("userIds") or []]
+        if not 0 < len(user_ids) <= 50:
+            return self._error(40032, "不合法的UserID列表长度")
+        try:
+            start = _parse_local(query["checkDateFrom"], self)
+            end = _parse_local(query["checkDateTo"], self)
+        except (KeyError, ValueError):
+            return self._error(40035, "不合法的参数: checkDateFrom/checkDateTo")
+        if end < start or end - start > datetime.timedelta(days=7):
+            return self._error(40035, "不合法的参数: 查询时间跨度不能超过7天")
+        records = [
+            {
+                "id": int(record_id),
+                "userId": user_id,
+                "checkType": {"in": "OnDuty", "out": "OffDuty"}.get(kind, "OnDuty"),
+                "userCheckTime": _ms(moment),
+                "baseCheckTime": _ms(moment),
+                "sourceType": "ATM",
+                "timeResult": "Normal",
+                "locationResult": "Normal",
+                "isLegal": "Y",
+                "corpId": "dingfake",
+            }
+            for user_id, moment, kind, record_id in self.punches
+            if user_id in user_ids and start <= moment <= end
+        ]
+        records += self.extra("attendance/listRecord")
+        return Reply(body={"errcode": 0, "errmsg": "ok", "recordresult": records})
+
+    def _list(self, seen):
+        query = seen.json
+        user_ids = [str(u) for u in query.get("userIdList") or []]
+        limit = int(query.get("limit") or 0)
+        if not 0 < len(user_ids) <= 50:
+            return self._error(40032, "不合法的UserID列表长度")
+        if not 0 < limit <= 50:
+            return self._error(40035, "不合法的参数: limit")
+        try:
+            first = datetime.datetime.strptime(query["workDateFrom"], "%Y-%m-%d %H:%M:%S").date()
+            last = datetime.datetime.strptime(query["workDateTo"], "%Y-%m-%d %H:%M:%S").date()
+        except (KeyError, ValueError):
+            return self._error(40035, "不合法的参数: workDateFrom/workDateTo")
+        if last < first or (last - first).days > 7:
+            return self._error(40035, "不合法的参数: 查询时间跨度不能超过7天")
+        results = [
+            {
+                "id": 5_000_000_000 + int(record_id),
+                "recordId": int(record_id),
+                "userId": user_id,
+                "workDate": _ms(self.to_utc(datetime.datetime.combine(day, datetime.time()))),
+                "checkType": "OnDuty" if kind == "in" else "OffDuty",
+                "timeResult": status,
+                "locationResult": "Normal",
+                "baseCheckTime": _ms(planned),
+                "userCheckTime": _ms(actual),
+                "sourceType": "ATM",
+                "groupId": 1,
+                "planId": 1,
+            }
+            for record_id, user_id, day, kind, status, planned, actual in self.shift_verdicts(
+                user_ids, first, last
+            )
+        ]
+        results += self.extra("attendance/list")
+        offset = int(query.get("offset") or 0)
+        page = results[offset : offset + limit]
+        return Reply(
+            body={
+                "errcode": 0,
+                "errmsg": "ok",
+                "recordresult": page,
+                "hasMore": offset + limit < len(results),
+            }
+        )
+
+
+def _parse_local(text, fake):
+    return fake.to_utc(datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S"))
