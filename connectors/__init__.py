@@ -31,6 +31,9 @@ module                      what it does
 ``platforms.session``       access tokens (cached, renewed once when refused),
                             frequency-limit waits, platform error codes
 ``platforms.dingtalk``      DingTalk (钉钉): directory, punches, shift results
+``platforms.wecom``         WeCom (企业微信): directory, check-in records ->
+                            punches and shift results
+``platforms.feishu``        Feishu (飞书): directory, punch flows, shift results
 ``platforms.fakes``         local fake platform servers with limits and knobs
 ``testing.FakeRemote``      scripted local HTTP server for tests and demos
 ==========================  ===================================================

@@ -24,14 +24,20 @@ from .base import (
     TokenStore,
 )
 from .dingtalk import DingTalkPlatform
+from .feishu import FeishuPlatform
 from .session import CredentialError
+from .wecom import WeComPlatform
 
 PLATFORMS = {
     "dingtalk": DingTalkPlatform,
+    "wecom": WeComPlatform,
+    "feishu": FeishuPlatform,
 }
 CREDENTIALS = {code: cls.credential_names for code, cls in PLATFORMS.items()}
 BASE_URLS = {
     "dingtalk": "https://oapi.dingtalk.com/",
+    "wecom": "https://qyapi.weixin.qq.com/cgi-bin/",
+    "feishu": "https://open.feishu.cn/open-apis/",
 }
 # Options each platform understands (besides its credentials).
 OPTIONS = {code: cls.options_allowed for code, cls in PLATFORMS.items()}
@@ -62,6 +68,7 @@ __all__ = [
     "PLATFORMS",
     "CredentialError",
     "DingTalkPlatform",
+    "FeishuPlatform",
     "FetchResult",
     "MemoryTokenStore",
     "PlatformError",
@@ -70,5 +77,6 @@ __all__ = [
     "QuotaExhaustedError",
     "ShiftResult",
     "TokenStore",
+    "WeComPlatform",
     "make_platform",
 ]

@@ -24,12 +24,13 @@ an "in" after 09:00 local is late, an "out" before 18:00 local is early.
 
 import collections
 import datetime
+import hashlib
 import threading
 import zoneinfo
 
 from ..testing import FakeRemote, Reply
 
-__all__ = ["FakeDingTalk", "FakePlatform"]
+__all__ = ["FakeDingTalk", "FakeFeishu", "FakePlatform", "FakeWeCom"]
 
 UTC = datetime.UTC
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -348,3 +349,305 @@ class FakeDingTalk(FakePlatform):
 
 def _parse_local(text, fake):
     return fake.to_utc(datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S"))
+
+
+class FakeWeCom(FakePlatform):
+    """WeCom's ``gettoken``, ``user/list`` and ``checkin/getcheckindata``
+    (see :mod:`connectors.platforms.wecom`).
+
+    Users carry their job number in the custom attribute "工号". A limit
+    exceeded (more than 100 users, more than 30 days) answers errcode 40058
+    (invalid parameter), the fake's choice of code.
+    """
+
+    ERRORS = {
+        "token": (42001, "access_token expired"),
+        "quota": (45009, "api freq out of limit"),
+        "frequency": (45009, "api freq out of limit"),
+    }
+    KINDS = {"in": "上班打卡", "out": "下班打卡", None: "外出打卡"}
+
+    def _routes(self):
+        self._route("GET", "gettoken", self._gettoken)
+        self._route("GET", "user/list", self._guarded(self._user_list))
+        self._route("POST", "checkin/getcheckindata", self._guarded(self._checkin))
+
+    @staticmethod
+    def _error(code, message):
+        return Reply(body={"errcode": code, "errmsg": f"{message}, hint: [fake]"})
+
+    def _guarded(self, handler):
+        def answer(seen):
+            problem = self.gate(seen.query.get("access_token"))
+            if problem:
+                return self._error(*self.ERRORS[problem])
+            return handler(seen)
+
+        return answer
+
+    def _gettoken(self, seen):
+        if seen.query.get("corpid") != self.app_id:
+            return self._error(40013, "invalid corpid")
+        if seen.query.get("corpsecret") != self.app_secret:
+            return self._error(40001, "invalid credential")
+        token = self.issue_token()
+        return Reply(body={"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+
+    def _user_list(self, seen):
+        if seen.query.get("department_id") != "1":
+            return self._error(60003, "department not found")
+        users = [
+            {
+                "userid": u.user_id,
+                "name": u.name,
+                "department": [1],
+                "position": "操作工",
+                "mobile": u.mobile,
+                "email": u.email,
+                "status": 1,
+                "main_department": 1,
+                "extattr": {
+                    "attrs": [{"type": 0, "name": "工号", "text": {"value": u.job_number}}]
+                },
+            }
+            for u in self.users
+        ]
+        return Reply(body={"errcode": 0, "errmsg": "ok", "userlist": users})
+
+    def _checkin(self, seen):
+        query = seen.json
+        user_ids = [str(u) for u in query.get("useridlist") or []]
+        if not 0 < len(user_ids) <= 100:
+            return self._error(40058, "invalid useridlist size")
+        try:
+            start, end = int(query["starttime"]), int(query["endtime"])
+        except (KeyError, TypeError, ValueError):
+            return self._error(40058, "invalid starttime/endtime")
+        if end < start or end - start > 30 * 86400:
+            return self._error(40058, "starttime and endtime span more than 30 days")
+        records = []
+        for user_id, moment, kind, _record_id in self.punches:
+            stamp = _ms(moment) // 1000
+            if user_id not in user_ids or not start <= stamp <= end:
+                continue
+            local = self.local(moment)
+            exception, planned = "", 0
+            if kind == "in":
+                planned = _ms(self.to_utc(datetime.datetime.combine(local.date(), START_OF_DAY)))
+                exception = "时间异常" if local.time() > START_OF_DAY else ""
+            elif kind == "out":
+                planned = _ms(self.to_utc(datetime.datetime.combine(local.date(), END_OF_DAY)))
+                exception = "时间异常" if local.time() < END_OF_DAY else ""
+            records.append(
+                {
+                    "userid": user_id,
+                    "groupname": "车间一班",
+                    "checkin_type": self.KINDS[kind],
+                    "exception_type": exception,
+                    "checkin_time": stamp,
+                    "location_title": "苏州工厂",
+                    "location_detail": "江苏省苏州市工业园区星湖街328号",
+                    "wifiname": "",
+                    "notes": "",
+                    "wifimac": "",
+                    "mediaids": [],
+                    "sch_checkin_time": planned // 1000,
+                    "groupid": 1,
+                    "schedule_id": 0,
+                    "timeline_id": 1,
+                    "lat": 31285413,
+                    "lng": 120717139,
+                    "deviceid": "",
+                }
+            )
+        records += self.extra("checkin/getcheckindata")
+        return Reply(body={"errcode": 0, "errmsg": "ok", "checkindata": records})
+
+
+class FakeFeishu(FakePlatform):
+    """Feishu's tenant token, department and user lists, ``user_flows/query`` and
+    ``user_tasks/query`` (see :mod:`connectors.platforms.feishu`).
+
+    Users alternate between the root department "0" and department "D001"
+    (生产部); ``user_id`` is the employee id, ``job_number`` the employee_no.
+    Errors come with HTTP 400 (token, parameters) or 429 (frequency limit, with
+    ``x-ogw-ratelimit-reset: 2``); a limit exceeded (more than 50 users, more
+    than 30 days of flows or 31 days of tasks) answers code 99992402 (field
+    validation failed).
+    """
+
+    ERRORS = {
+        "token": (400, 99991663, "Invalid access token for authorization."),
+        "quota": (429, 99991400, "request trigger frequency limit"),
+        "frequency": (429, 99991400, "request trigger frequency limit"),
+    }
+
+    def _routes(self):
+        self._route("POST", "auth/v3/tenant_access_token/internal", self._token)
+        self._route("GET", "contact/v3/departments/0/children", self._guarded(self._departments))
+        self._route("GET", "contact/v3/users/find_by_department", self._guarded(self._users))
+        self._route("POST", "attendance/v1/user_flows/query", self._guarded(self._flows))
+        self._route("POST", "attendance/v1/user_tasks/query", self._guarded(self._tasks))
+
+    @staticmethod
+    def _error(status, code, message):
+        headers = (
+            {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": "2"} if status == 429 else {}
+        )
+        return Reply(status, {"code": code, "msg": message}, headers=headers)
+
+    @staticmethod
+    def _ok(data):
+        return Reply(body={"code": 0, "msg": "success", "data": data})
+
+    def _guarded(self, handler):
+        def answer(seen):
+            auth = seen.headers.get("Authorization", "")
+            problem = self.gate(auth.removeprefix("Bearer "))
+            if problem:
+                return self._error(*self.ERRORS[problem])
+            return handler(seen)
+
+        return answer
+
+    def _token(self, seen):
+        body = seen.json
+        if body.get("app_id") != self.app_id:
+            return self._error(400, 10003, "invalid param")
+        if body.get("app_secret") != self.app_secret:
+            return self._error(400, 10014, "app secret invalid")
+        return Reply(
+            body={"code": 0, "msg": "ok", "tenant_access_token": self.issue_token(), "expire": 7200}
+        )
+
+    def _page(self, seen, items):
+        size = int(seen.query.get("page_size") or 20)
+        if not 0 < size <= 50:
+            return self._error(400, 99992402, "field validation failed: page_size")
+        start = int(seen.query.get("page_token") or 0)
+        more = start + size < len(items)
+        data = {"has_more": more, "items": items[start : start + size]}
+        if more:
+            data["page_token"] = str(start + size)
+        return self._ok(data)
+
+    def _departments(self, seen):
+        items = [{"name": "生产部", "department_id": "D001", "parent_department_id": "0"}]
+        return self._page(seen, items)
+
+    def _users(self, seen):
+        dept = seen.query.get("department_id")
+        members = [
+            u for index, u in enumerate(self.users) if ("D001" if index % 2 else "0") == dept
+        ]
+        items = [
+            {
+                "user_id": u.user_id,
+                "open_id": f"ou_{u.user_id}",
+                "union_id": f"on_{u.user_id}",
+                "name": u.name,
+                "en_name": "",
+                "mobile": u.mobile,
+                "email": u.email,
+                "employee_no": u.job_number,
+                "employee_type": 1,
+                "department_ids": [dept],
+                "status": {"is_activated": True, "is_frozen": False, "is_resigned": False},
+            }
+            for u in members
+        ]
+        return self._page(seen, items)
+
+    def _user_ids(self, seen):
+        ids = [str(u) for u in seen.json.get("user_ids") or []]
+        if seen.query.get("employee_type") == "employee_no":
+            numbers = {u.job_number: u.user_id for u in self.users}
+            return [numbers.get(i, i) for i in ids], ids
+        return ids, ids
+
+    def _flows(self, seen):
+        user_ids, asked = self._user_ids(seen)
+        if not 0 < len(user_ids) <= 50:
+            return self._error(400, 99992402, "field validation failed: user_ids")
+        try:
+            start = int(seen.json["check_time_from"])
+            end = int(seen.json["check_time_to"])
+        except (KeyError, TypeError, ValueError):
+            return self._error(400, 99992402, "field validation failed: check_time")
+        if end < start or end - start > 30 * 86400:
+            return self._error(400, 99992402, "field validation failed: at most 30 days")
+        shown = dict(zip(user_ids, asked, strict=True))
+        flows = [
+            {
+                "user_id": shown[user_id],
+                "creator_id": shown[user_id],
+                "location_name": "苏州工厂",
+                "check_time": str(_ms(moment) // 1000),
+                "comment": "",
+                "record_id": record_id,
+                "ssid": "SZ-Factory",
+                "bssid": "3c:46:d8:0c:7a:70",
+                "is_field": False,
+                "is_wifi": True,
+                "type": 0,
+                "photo_urls": [],
+                "check_result": "",
+            }
+            for user_id, moment, _kind, record_id in self.punches
+            if user_id in user_ids and start <= _ms(moment) // 1000 <= end
+        ]
+        flows += self.extra("attendance/v1/user_flows/query")
+        return self._ok({"user_flow_results": flows})
+
+    def _tasks(self, seen):
+        user_ids, asked = self._user_ids(seen)
+        if not 0 < len(user_ids) <= 50:
+            return self._error(400, 99992402, "field validation failed: user_ids")
+        try:
+            first = datetime.datetime.strptime(str(seen.json["check_date_from"]), "%Y%m%d").date()
+            last = datetime.datetime.strptime(str(seen.json["check_date_to"]), "%Y%m%d").date()
+        except (KeyError, ValueError):
+            return self._error(400, 99992402, "field validation failed: check_date")
+        if last < first or (last - first).days > 31:
+            return self._error(400, 99992402, "field validation failed: at most 31 days")
+        shown = dict(zip(user_ids, asked, strict=True))
+        days = collections.defaultdict(dict)
+        verdicts = self.shift_verdicts(set(user_ids), first, last)
+        for record_id, user_id, day, kind, status, planned, actual in verdicts:
+            days[(user_id, day)][kind] = (record_id, status, planned, actual)
+        results = []
+        for (user_id, day), checks in sorted(days.items()):
+            record = {}
+            for kind in ("in", "out"):
+                if kind in checks:
+                    record_id, status, planned, actual = checks[kind]
+                    stamp = str(_ms(actual) // 1000)
+                    record[f"check_{kind}_record_id"] = record_id
+                    record[f"check_{kind}_record"] = {"record_id": record_id, "check_time": stamp}
+                    record[f"check_{kind}_result"] = status
+                    record[f"check_{kind}_shift_time"] = str(_ms(planned) // 1000)
+                else:
+                    record[f"check_{kind}_result"] = "Lack"
+                    due = START_OF_DAY if kind == "in" else END_OF_DAY
+                    when = self.to_utc(datetime.datetime.combine(day, due))
+                    record[f"check_{kind}_shift_time"] = str(_ms(when) // 1000)
+                record[f"check_{kind}_result_supplement"] = ""
+            results.append(
+                {
+                    "result_id": _result_id(user_id, day),
+                    "user_id": shown[user_id],
+                    "employee_name": "",
+                    "day": int(f"{day:%Y%m%d}"),
+                    "group_id": "6737202939523236110",
+                    "shift_id": "6753520403404030215",
+                    "records": [record],
+                }
+            )
+        results += self.extra("attendance/v1/user_tasks/query")
+        return self._ok({"user_task_results": results})
+
+
+def _result_id(user_id, day):
+    """A stable, numeric-looking Feishu result id for one person-day."""
+    digest = hashlib.sha256(f"{user_id}|{day.isoformat()}".encode()).hexdigest()
+    return f"7{int(digest[:15], 16) % 10**18:018d}"
