@@ -3,6 +3,7 @@ the local fake DingTalk, WeCom and Feishu servers, through the connector's runs.
 
 import datetime
 import json
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.okr_addon.connectors.platforms import PlatformUser, fakes
@@ -21,7 +22,7 @@ class PlatformE2E:
     kind = ""
     fake_class = None
     allow_inherited_tests_method = True  # Odoo runs the inherited test methods too
-    directory_calls = 0  # data calls reading the directory of five users
+    calls_before_quota = 0  # data calls: the directory and the first unit(s), not all
     platform_key = "cli-app-key"
 
     @classmethod
@@ -32,6 +33,15 @@ class PlatformE2E:
 
     def setUp(self):
         super().setUp()
+        # Frequency limits are waited for without waiting.
+        self.waits = []
+        patcher = patch.object(
+            type(self.env["okr.connector"]),
+            "_platform_sleep",
+            lambda _self, s: self.waits.append(s),
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
         self.users = [
             PlatformUser(f"p{badge}", self.by_badge[badge].name, mobile=f"1380000{badge}")
             for badge in BADGES
@@ -57,14 +67,15 @@ class PlatformE2E:
             endpoint_url=self.fake.url,
             platform_key=self.platform_key,
             platform_secret=SECRET,
-            lookback_days=31,
+            lookback_days=50,
         )
 
     @staticmethod
     def _weekdays():
-        """The weekdays of the last four weeks before today (in Shanghai)."""
+        """The weekdays of the last 45 days before today: more than one window of
+        every platform (7 days for DingTalk, 30 for WeCom and Feishu)."""
         today = fields.Date.today()
-        days = [today - datetime.timedelta(days=back) for back in range(28, 0, -1)]
+        days = [today - datetime.timedelta(days=back) for back in range(45, 0, -1)]
         return [day for day in days if day.weekday() < 5]
 
     def _run(self):
@@ -91,7 +102,7 @@ class PlatformE2E:
         self.assertEqual(len(self._attendances()), self.expected, "nothing twice")
 
     def test_quota_stop_then_resume_loses_and_doubles_nothing(self):
-        self.fake.quota_after(self.directory_calls + 3)
+        self.fake.quota_after(self.calls_before_quota)
         first = self._run()
         self.assertEqual(first.state, "partial", first.message)
         self.assertIn("stopped the fetch before the end", first.message)
@@ -174,4 +185,30 @@ def _H(hours, minutes):
 class TestDingTalkEndToEnd(PlatformE2E, ConnectorCase):
     kind = "attendance_dingtalk"
     fake_class = fakes.FakeDingTalk
-    directory_calls = 4  # two departments, a page of users each
+    calls_before_quota = 7  # two departments and their users, then 3 calls of units
+
+
+@tagged("post_install", "-at_install")
+class TestWeComEndToEnd(PlatformE2E, ConnectorCase):
+    kind = "attendance_wecom"
+    fake_class = fakes.FakeWeCom
+    platform_key = "ww-corp-id"
+    calls_before_quota = 2  # user/list, then the first 30 days (one call a unit)
+
+    def test_job_number_comes_from_the_custom_attribute(self):
+        self.users[0] = PlatformUser("p1001", "王五", mobile="", job_number="1001")
+        self.fake.users = self.users
+        self._run()
+        user = self.env["okr.connector.user"].search(
+            [("connector_id", "=", self.connector.id), ("platform_user_id", "=", "p1001")]
+        )
+        self.assertEqual((user.job_number, user.match_key), ("1001", "job_number"))
+        self.assertEqual(user.employee_id, self.by_badge["1001"])
+
+
+@tagged("post_install", "-at_install")
+class TestFeishuEndToEnd(PlatformE2E, ConnectorCase):
+    kind = "attendance_feishu"
+    fake_class = fakes.FakeFeishu
+    platform_key = "cli_a1b2c3"
+    calls_before_quota = 5  # the departments and their users, then flows and tasks

@@ -8,6 +8,7 @@ The runs themselves (directory, punches, resume, shift verdicts) are in
 """
 
 import datetime
+import time
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -81,6 +82,22 @@ class OkrConnector(models.Model):
         "employee's Work Mobile), job_number (Badge ID), email (Work Email), name. The first "
         "key that finds employees decides; when it finds several, HR chooses in Platform "
         "Users.",
+    )
+    wecom_job_number_attr = fields.Char(
+        string="Job Number Attribute",
+        default="工号",
+        help="WeCom has no job number field: the name of the custom member attribute "
+        "(Contacts > Settings > Custom Fields) that holds it, e.g. 工号. Leave empty if the "
+        "company keeps none.",
+    )
+    feishu_employee_type = fields.Selection(
+        [("employee_id", "Employee ID (user_id)"), ("employee_no", "Job Number (工号)")],
+        string="Feishu Attendance ID",
+        default="employee_id",
+        required=True,
+        help="Which id Feishu's attendance API knows the people by: their user_id (the "
+        "default) or their job number (工号), as set under Attendance > Settings in the "
+        "Feishu admin console.",
     )
     platform_user_ids = fields.One2many(
         "okr.connector.user", "connector_id", string="Platform Users"
@@ -216,11 +233,21 @@ class OkrConnector(models.Model):
             client,
             {key_name: me.platform_key, secret_name: me.platform_secret},
             token_store=_ConnectorTokenStore(self),
+            sleep=self._platform_sleep,
             options=self._platform_options(),
         )
 
     def _platform_options(self):
-        return {"tz": self.tz or "Asia/Shanghai"}
+        options = {"tz": self.tz or "Asia/Shanghai"}
+        if self.kind_platform == "wecom":
+            options["job_number_attr"] = self.wecom_job_number_attr or ""
+        if self.kind_platform == "feishu":
+            options["employee_type"] = self.feishu_employee_type
+        return options
+
+    def _platform_sleep(self, seconds):
+        """Wait ``seconds`` for a platform's frequency limit to lift."""
+        time.sleep(seconds)
 
     def action_test_connection(self):
         """For a platform: ask it for an access token with the credentials."""
