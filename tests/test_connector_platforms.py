@@ -20,7 +20,7 @@ from odoo.addons.okr_addon.connectors.platforms.base import (
     ShiftResult,
 )
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ConnectorCase
 
@@ -310,6 +310,23 @@ class TestPlatformConnector(PlatformCase):
         self.assertFalse(connector.sudo().platform_token)
         with self.assertRaisesRegex(ValidationError, "needs its App Key and App Secret"):
             connector.copy()  # credentials are never copied: a copy asks for its own
+
+    def test_form_of_a_platform_kind(self):
+        form = Form(self.env["okr.connector"].with_user(self.user_admin))
+        form.name = "Feishu punches"
+        form.kind = "attendance_feishu"
+        self.assertEqual(form.endpoint_url, "https://open.feishu.cn/open-apis/")
+        form.kind = "attendance_wecom"
+        self.assertEqual(form.endpoint_url, "https://qyapi.weixin.qq.com/cgi-bin/")
+        form.platform_key = "ww-corp"
+        form.platform_secret = SECRET
+        connector = form.save()
+        self.assertEqual(connector.kind_platform, "wecom")
+        self.assertEqual(connector.wecom_job_number_attr, "工号")
+        self.assertEqual(
+            connector._platform_options(), {"tz": connector.tz, "job_number_attr": "工号"}
+        )
+        self.assertEqual(connector.platform_unmatched_count, 0)
 
     def test_credentials_and_match_order_are_checked(self):
         with self.assertRaisesRegex(ValidationError, "needs its Corp ID and Corp Secret"):

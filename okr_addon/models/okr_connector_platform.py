@@ -102,7 +102,9 @@ class OkrConnector(models.Model):
     platform_user_ids = fields.One2many(
         "okr.connector.user", "connector_id", string="Platform Users"
     )
-    platform_unmatched_count = fields.Integer(compute="_compute_platform_unmatched_count")
+    platform_unmatched_count = fields.Integer(
+        compute="_compute_platform_unmatched_count", groups=ADMIN
+    )
 
     @api.depends("kind")
     def _compute_kind_traits_platform(self):
