@@ -24,7 +24,7 @@ from ..errors import ConfigurationError
 from ..fields import Lenient
 from ..loading import payload_error
 from ..redact import redact_data
-from .base import FetchResult, QuotaExhaustedError
+from .base import FetchResult, MemoryTokenStore, QuotaExhaustedError
 from .session import PlatformSession, utc_now
 
 __all__ = [
@@ -38,6 +38,10 @@ __all__ = [
     "to_epoch",
     "windows",
 ]
+
+# pylint: disable=translation-required
+# (marshmallow's ValidationError, not Odoo's: there is no env here to translate
+# with; the Odoo side shows these messages and owns their translation.)
 
 _logger = logging.getLogger(__name__)
 DEFAULT_TZ = "Asia/Shanghai"
@@ -91,15 +95,14 @@ class EpochField(Lenient):
         self.millis = millis
 
     def _convert(self, value):
-        bad = ValidationError(f"not a Unix time{' in ms' if self.millis else ''}: {value!r}")
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise bad
-        try:
-            moment = from_epoch(value, millis=self.millis)
-        except (TypeError, ValueError, OverflowError, OSError):
-            raise bad from None
-        if not 2000 <= moment.year <= 2100:
-            raise bad
+        moment = None
+        if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+            try:
+                moment = from_epoch(value, millis=self.millis)
+            except (TypeError, ValueError, OverflowError, OSError):
+                moment = None
+        if moment is None or not 2000 <= moment.year <= 2100:
+            raise ValidationError(f"not a Unix time{' in ms' if self.millis else ''}: {value!r}")
         return moment
 
 
@@ -149,7 +152,8 @@ class BasePlatform:
             self.codes,
             fetch_token=self._fetch_token,
             authorize=self._authorize,
-            token_store=token_store,
+            # Without a store, the token is still kept for this adapter's life.
+            token_store=token_store if token_store is not None else MemoryTokenStore(),
             margin=self.token_margin,
             secrets=[self.credentials[self.credential_names[1]]],
             sleep=sleep,
@@ -193,8 +197,9 @@ class BasePlatform:
         key = _fingerprint(self.code, user_ids, start, end)
         first = 0
         if resume:
-            if resume.get("key") == key and 0 <= int(resume.get("unit", 0)) <= len(units):
-                first = int(resume["unit"])
+            unit = _resume_unit(resume, key, len(units))
+            if unit is not None:
+                first = unit
             else:
                 message = (
                     f"{self.label}: the saved resume point is for other users or another "
@@ -269,6 +274,15 @@ class BasePlatform:
 def in_window(moment, unit):
     """Whether a naive UTC ``moment`` falls in ``[unit.start, unit.end)``."""
     return unit.start <= moment < unit.end
+
+
+def _resume_unit(resume, key, count):
+    """The unit a resume state points to, or None when it is not one of this fetch."""
+    try:
+        unit = int(resume.get("unit"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return unit if resume.get("key") == key and 0 <= unit <= count else None
 
 
 def _fingerprint(code, user_ids, start, end):

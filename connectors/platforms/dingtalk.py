@@ -38,6 +38,10 @@ from .session import ErrorCodes
 
 __all__ = ["BASE_URL", "DingTalkPlatform"]
 
+# pylint: disable=translation-required
+# (marshmallow's ValidationError, not Odoo's: there is no env here to translate
+# with; the Odoo side shows these messages and owns their translation.)
+
 _logger = logging.getLogger(__name__)
 
 BASE_URL = "https://oapi.dingtalk.com/"

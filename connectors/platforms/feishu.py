@@ -52,6 +52,10 @@ from .session import ErrorCodes
 
 __all__ = ["BASE_URL", "EMPLOYEE_TYPES", "FeishuPlatform"]
 
+# pylint: disable=translation-required
+# (marshmallow's ValidationError, not Odoo's: there is no env here to translate
+# with; the Odoo side shows these messages and owns their translation.)
+
 _logger = logging.getLogger(__name__)
 
 BASE_URL = "https://open.feishu.cn/open-apis/"

@@ -263,20 +263,8 @@ class PlatformSession:
         if code in (0, "0") and response.status_code < 400:
             return
         message = self.mask(_message(body, codes.message_key))
-        if token_call and code in codes.token and code not in codes.credentials:
-            raise CredentialError(
-                self.platform,
-                code,
-                f"{message}: check the credentials of the connector",
-                "credentials",
-            )
-        if code in codes.token and not (token_call and code in codes.credentials):
-            raise _TokenRejected(self.platform, code, message)
-        if code in codes.frequency or response.status_code == 429:
-            raise _FrequencyLimited(self.platform, code, message, self._reset_delay(response))
-        if code in codes.quota:
-            raise QuotaExhaustedError(self.platform, code, message)
-        if code in codes.credentials:
+        # A code may mean "bad credentials" on the token call and "bad token" elsewhere.
+        if code in codes.credentials and (token_call or code not in codes.token):
             credential = codes.credentials[code]
             raise CredentialError(
                 self.platform,
@@ -284,6 +272,19 @@ class PlatformSession:
                 f"{message}: check the {credential} of the connector",
                 credential,
             )
+        if code in codes.token:
+            if token_call:
+                raise CredentialError(
+                    self.platform,
+                    code,
+                    f"{message}: check the credentials of the connector",
+                    "credentials",
+                )
+            raise _TokenRejected(self.platform, code, message)
+        if code in codes.frequency or response.status_code == 429:
+            raise _FrequencyLimited(self.platform, code, message, self._reset_delay(response))
+        if code in codes.quota:
+            raise QuotaExhaustedError(self.platform, code, message)
         raise PlatformError(self.platform, code, message)
 
     def _reset_delay(self, response):

@@ -42,6 +42,10 @@ from .session import ErrorCodes
 
 __all__ = ["BASE_URL", "WeComPlatform"]
 
+# pylint: disable=translation-required
+# (marshmallow's ValidationError, not Odoo's: there is no env here to translate
+# with; the Odoo side shows these messages and owns their translation.)
+
 _logger = logging.getLogger(__name__)
 
 BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
@@ -144,10 +148,15 @@ class CheckinSchema(BorderSchema):
         return punch, shift, data["checkin_time"]
 
 
+_SCHEDULED = EpochField(load_default=None, allow_none=True)
+
+
 def _scheduled(value):
     """``sch_checkin_time`` (Unix s; 0 or missing when the rule has no schedule)."""
+    if value in (None, "", 0, "0"):
+        return None
     try:
-        return EpochField().deserialize(value) if value not in (None, "", 0, "0") else None
+        return _SCHEDULED.deserialize(value)
     except ValidationError:
         return None
 

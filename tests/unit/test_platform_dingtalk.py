@@ -167,6 +167,9 @@ def test_resume_state_of_another_period_is_ignored_with_a_warning(fake):
     assert result.done
     assert any("other users or another period" in w for w in result.warnings)
     assert len(result.punches) == 10 * 19 * 2
+    for broken in ({"key": stopped.resume["key"], "unit": "x"}, {"unit": 1}, {"key": "k"}):
+        again = platform.fetch(user_ids, START, END, resume=broken)
+        assert again.done and len(again.punches) == 10 * 20 * 2 and again.warnings
 
 
 def test_repeated_fetch_gives_the_same_record_ids(fake):

@@ -139,3 +139,45 @@ def test_backoff_delay_honours_the_asked_delay_and_caps_it():
     assert backoff_delay(1, 1.0, 30, asked=86400) == 30
     assert backoff_delay(1, 1.0, 30, asked=-5) == 0.0
     assert backoff_delay(2, 1.0, 30, asked=float("nan")) == 2.0
+
+
+def test_the_fake_refuses_more_users_or_days_than_a_call_allows(fake, monkeypatch):
+    """The fakes enforce the documented limits, so an adapter cutting too large
+    units fails its tests."""
+    start = datetime.datetime(2026, 11, 1)
+    many = [f"u{i}" for i in range(60)]
+    platform = platform_of(fake)
+    monkeypatch.setattr(platform, "users_per_call", 60)
+    with pytest.raises(PlatformError, match="40032"):
+        platform.fetch(many, start, start + datetime.timedelta(days=1))
+    monkeypatch.setattr(platform, "users_per_call", 50)
+    monkeypatch.setattr(platform, "days_per_call", 8)
+    with pytest.raises(PlatformError, match="7天"):
+        platform.fetch(many, start, start + datetime.timedelta(days=8))
+
+
+def test_one_code_is_a_bad_secret_on_the_token_call_and_a_bad_token_elsewhere():
+    """DingTalk's 40001: "wrong secret" when asking for a token, "invalid token" after."""
+    from connectors.testing import FakeRemote, Reply  # noqa: PLC0415
+
+    ok = {"errcode": 0, "errmsg": "ok", "access_token": "t-1", "expires_in": 7200}
+    refused = {"errcode": 40001, "errmsg": "获取access_token时Secret错误,或者access_token无效"}
+    with FakeRemote() as remote:
+        remote.script("GET", "/gettoken", Reply(body=refused))
+        client = ApiClient(remote.url, allow_local_network=True)
+        credentials = {"app_key": "k", "app_secret": SECRET}
+        with pytest.raises(CredentialError, match="check the app_secret") as caught:
+            make_platform("dingtalk", client, credentials).probe()
+        assert SECRET not in str(caught.value)
+        remote.script("GET", "/gettoken", Reply(body=ok))
+        remote.script(
+            "POST",
+            "/topapi/v2/department/listsub",
+            Reply(body=refused),
+            Reply(body={"errcode": 0, "result": []}),
+        )
+        remote.script(
+            "POST", "/topapi/v2/user/list", Reply(body={"errcode": 0, "result": {"list": []}})
+        )
+        assert make_platform("dingtalk", client, credentials).users() == []
+        assert len(remote.calls("GET", "/gettoken")) == 3  # refused, first token, renewed
