@@ -187,6 +187,20 @@ class TestDingTalkEndToEnd(PlatformE2E, ConnectorCase):
     fake_class = fakes.FakeDingTalk
     calls_before_quota = 7  # two departments and their users, then 3 calls of units
 
+    def test_a_bad_record_fails_its_row_only_and_keeps_no_secret(self):
+        bad = {"id": 77, "userId": "p1001", "checkType": "OnDuty", "userCheckTime": SECRET}
+        self.fake.add_raw("attendance/listRecord", bad)
+        log = self._run()
+        self.assertEqual(log.state, "partial", log.message)
+        self.assertEqual(log.created_count, self.expected)
+        self.assertTrue(log.failed_count)
+        line = log.line_ids[0]
+        self.assertIn("userCheckTime", f"{line.field} {line.reason}")
+        kept = json.loads(line.raw)
+        self.assertEqual((kept[0] if isinstance(kept, list) else kept)["id"], 77, "kept raw")
+        for text in log.line_ids.mapped("raw") + log.line_ids.mapped("reason"):
+            self.assertNotIn(SECRET, text)
+
 
 @tagged("post_install", "-at_install")
 class TestWeComEndToEnd(PlatformE2E, ConnectorCase):
