@@ -49,6 +49,7 @@
         "views/okr_kiosk_templates.xml",
         "views/okr_sync_log_views.xml",
         "views/okr_connector_views.xml",
+        "views/okr_connector_user_views.xml",
         "views/okr_connector_upload_views.xml",
         "views/okr_analytics_views.xml",
         "views/okr_home_views.xml",

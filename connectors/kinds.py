@@ -14,19 +14,28 @@ adding one entry, not editing the model::
     spec.make_source(client, path, remote_names, pagination="cursor", page_size=100)
     spec.to_items(result)           # [(row, raws, item)], times still wall-clock
 
+An attendance platform kind (DingTalk, WeCom, Feishu) names its adapter by
+``platform`` (see :mod:`connectors.platforms`) instead of a ``make_source``:
+the adapter reads the platform's directory and punches, ``to_items`` pairs
+the punches, numbered ``[(row, Punch)]``, into attendance items.
+
 Items come out of :attr:`ConnectorKind.to_items` with the fields listed in
 :attr:`ConnectorKind.wall_clock_fields` as naive local times; the caller
 converts them with the connector's time zone.
 """
 
 import dataclasses
+import datetime
 import functools
 import types
+import zoneinfo
 from collections.abc import Callable, Mapping
 
 from . import kpi
 from .attendance import RestAttendanceSource, pair_punches, parse_zkteco_csv, zkteco
 from .attendance.schema import AttendanceRecordSchema, PunchSchema
+from .attendance.schema import Punch as TerminalPunch
+from .loading import LoadResult
 
 FILE = "file"
 API = "api"
@@ -57,8 +66,10 @@ class ConnectorKind:
     whose ``_okr_connector_import(connector, entries)`` writes the entries,
     a ``row_schema`` that reads one raw row again (retry of failed rows) and
     ``to_items``; a file kind has ``columns`` and ``parse_file``, an API kind
-    ``make_source``. A kind without ``target_model`` is not run (payroll:
-    the incentive engine pushes through it)."""
+    ``make_source``. An attendance platform kind has ``platform`` instead of
+    ``make_source`` and ``row_schema``: its adapter reads the platform and reads a
+    raw record again (``read_punch``). A kind without ``target_model`` is not run
+    (payroll: the incentive engine pushes through it)."""
 
     code: str
     label: str
@@ -95,6 +106,8 @@ class ConnectorKind:
     probe_params: Mapping[str, object] = dataclasses.field(
         default_factory=lambda: types.MappingProxyType({})
     )
+    # Attendance platforms: the adapter's code in connectors.platforms ("dingtalk"...).
+    platform: str | None = None
 
     @property
     def reads_file(self):
@@ -162,6 +175,42 @@ def _punch_pairs(result, *, max_shift_hours=16, pairing_policy="state", **_setti
     return items
 
 
+def _platform_punch_pairs(
+    numbered, *, tz="UTC", max_shift_hours=16, pairing_policy="state", **_settings
+):
+    """Punches of an attendance platform, ``[(row, connectors.platforms.Punch)]``, paired
+    into attendance items like a terminal's: the platform user id is the employee code,
+    times are read on the wall clock of ``tz`` (first and last punch of the *local* day)
+    and each item keeps the raw records of its punches."""
+    zone = zoneinfo.ZoneInfo(tz or "UTC")
+    result = LoadResult()
+    for row, punch in numbered:
+        aware = punch.moment.replace(tzinfo=datetime.timezone.utc)
+        local = aware.astimezone(zone).replace(tzinfo=None)
+        result.items.append(
+            TerminalPunch(employee_no=punch.user_id, timestamp=local, state=punch.kind)
+        )
+        result.origins.append((row, punch.raw))
+    return _punch_pairs(result, max_shift_hours=max_shift_hours, pairing_policy=pairing_policy)
+
+
+def _platform_kind(code, platform, label):
+    return ConnectorKind(
+        code=code,
+        label=label,
+        reads=API,
+        mapping_fields=(),
+        target_model="hr.attendance",
+        roles=types.MappingProxyType(
+            {"employee": "user_id", "check_in": "check_time", "check_out": "check_time"}
+        ),
+        to_items=_platform_punch_pairs,
+        wall_clock_fields=("check_in", "check_out"),
+        pairs_punches=True,
+        platform=platform,
+    )
+
+
 def _kpi_schema(field_map, source):
     return kpi.KpiValueSchema(field_map=field_map, source=source)
 
@@ -209,6 +258,9 @@ KINDS = {
             wall_clock_fields=("check_in", "check_out"),
             probe_params=types.MappingProxyType({"limit": 1}),
         ),
+        _platform_kind("attendance_dingtalk", "dingtalk", "Attendance: DingTalk (钉钉)"),
+        _platform_kind("attendance_wecom", "wecom", "Attendance: WeCom (企业微信)"),
+        _platform_kind("attendance_feishu", "feishu", "Attendance: Feishu (飞书)"),
         ConnectorKind(
             code="payroll_rest",
             label="Payroll: REST API (wages in, incentives out)",
@@ -270,3 +322,4 @@ FILE_KINDS = codes(lambda spec: spec.reads_file)
 API_KINDS = codes(lambda spec: spec.reads_api)
 IMPORT_KINDS = codes(lambda spec: spec.imports)
 SCHEDULED_KINDS = codes(lambda spec: spec.runs_on_schedule)
+PLATFORM_KINDS = codes(lambda spec: spec.platform is not None)

@@ -5,5 +5,9 @@ UPDATE okr_connector
        token = NULL,
        username = NULL,
        password = NULL,
+       platform_secret = NULL,
+       platform_token = NULL,
+       platform_token_expiry = NULL,
+       platform_resume = NULL,
        scheduled = false,
        active = false;

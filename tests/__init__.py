@@ -7,6 +7,8 @@ from . import (
     test_connector_attendance_bulk,
     test_connector_kpi,
     test_connector_network,
+    test_connector_platforms,
+    test_connector_platforms_e2e,
     test_connector_rest,
     test_connector_secrets,
     test_connector_security,

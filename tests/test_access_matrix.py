@@ -193,6 +193,14 @@ MATRIX = {
         # China's official calendar, imported into company A's schedule
         "import_china": HR,
     },
+    # Who a DingTalk/WeCom/Feishu user is: their mobile and e-mail, and whose
+    # attendances their punches become. HR settles them; runs create them.
+    "okr.connector.user": {
+        "read": HR,
+        "create": NOBODY,
+        "write:employee_id": HR,
+        "unlink": HR,
+    },
 }
 REFUSED = (AccessError, ValidationError, UserError)
 
@@ -340,6 +348,14 @@ class TestAccessMatrix(KpiCase):
         cls.sync_line = cls.env["okr.sync.log.line"].create(
             {"log_id": cls.sync_log.id, "row": 2, "reason": "no employee with badge 9"}
         )
+        cls.platform_user = cls.env["okr.connector.user"].create(
+            {
+                "connector_id": cls.connector.id,
+                "platform_user_id": "ding-42",
+                "name": "Wang Wu",
+                "mobile": "13800000042",
+            }
+        )
         cls.binding = cls.env["okr.connector.binding"].create(
             {
                 "connector_id": cls.connector.id,
@@ -371,6 +387,7 @@ class TestAccessMatrix(KpiCase):
             "okr.sync.log": self.sync_log,
             "okr.sync.log.line": self.sync_line,
             "okr.connector.binding": self.binding,
+            "okr.connector.user": self.platform_user,
             "okr.dispute": self.dispute,
             "hr.job": self.job,
             "okr.calendar.workday": self.workday,
@@ -434,6 +451,11 @@ class TestAccessMatrix(KpiCase):
                 "amount": 5000,
                 "explanation_data": "gift",
             },
+            "okr.connector.user": {
+                "connector_id": self.connector.id,
+                "platform_user_id": "ding-43",
+                "name": "Zhang San",
+            },
             "okr.dispute": {
                 "employee_id": self.emp_worker.id,
                 "measurement_id": self.measurement.id,
@@ -485,6 +507,7 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.rule", "split_key"): "equal",
             ("okr.incentive.run", "pool_note"): "nothing to see",
             ("okr.connector", "allow_local_network"): True,
+            ("okr.connector.user", "employee_id"): self.emp_colleague.id,
             ("okr.dispute", "state"): "confirmed",
             ("okr.dispute", "reason"): "Another reason",
             ("okr.dispute", "settlement_note"): "Settled by hand",

@@ -27,6 +27,9 @@ from . import (
     okr_connector_read,
     okr_connector_remote,
     okr_connector_run,
+    okr_connector_platform,  # (after okr_connector_read and _run, whose methods it extends)
+    okr_connector_platform_run,
+    okr_connector_user,
     okr_cycle,
     okr_demo_history,
     okr_demo_history_stores,

@@ -16,8 +16,10 @@ from ..logic import sync
 class OkrConnector(models.Model):
     _inherit = "okr.connector"
 
-    def _read(self, data=None, lines=None):
-        """``(entries, failures, warnings)`` of a file, of failed log lines or of the API."""
+    def _read(self, data=None, lines=None, log=None):
+        """``(entries, failures, warnings)`` of a file, of failed log lines or of the API.
+
+        ``log`` is the sync log of the run, for what a kind reports beside its rows."""
         if lines is not None:
             result = self._load_raw_lines(lines)
         elif self._kind_spec().reads_file:
@@ -86,7 +88,11 @@ class OkrConnector(models.Model):
         """The :class:`~okr_addon.logic.sync.Entry` list of a LoadResult: the kind's
         items, their wall-clock times read in the connector's time zone."""
         spec = self._kind_spec()
-        settings = {"max_shift_hours": self.max_shift_hours, "pairing_policy": self.pairing_policy}
+        settings = {
+            "max_shift_hours": self.max_shift_hours,
+            "pairing_policy": self.pairing_policy,
+            "tz": self.tz,
+        }
         entries = []
         for row, raws, item in spec.to_items(result, **settings):
             for name in spec.wall_clock_fields:

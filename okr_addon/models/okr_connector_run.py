@@ -104,7 +104,7 @@ class OkrConnector(models.Model):
         connector._lock_run()
         log = connector._start_log(trigger, filename, retry_of)
         try:
-            entries, failures, warnings = connector._read(data, lines)
+            entries, failures, warnings = connector._read(data, lines, log=log)
         except (ConnectorError, ValueError) as exc:
             log._finish(message=connector._error_text(exc), fatal=True)
             connector._report_failure(log)

@@ -58,6 +58,10 @@ class OkrSyncLog(models.Model):
     unchanged_count = fields.Integer(string="Unchanged")
     failed_count = fields.Integer(string="Failed")
     message = fields.Text()
+    # Attendance platforms: their verdicts on the shifts read, counted, and the worst
+    # status of each employee-day ([employee id, ISO date, status]), noted after the import.
+    shift_summary = fields.Char(string="Shift Results", readonly=True)
+    shift_statuses = fields.Json(readonly=True)
     line_ids = fields.One2many("okr.sync.log.line", "log_id", string="Failed Rows")
 
     @api.model_create_multi
@@ -126,7 +130,9 @@ class OkrSyncLog(models.Model):
             {
                 "state": state,
                 "date_end": fields.Datetime.now(),
-                "message": "\n".join(filter(None, [message, *warnings, summary])),
+                "message": "\n".join(
+                    filter(None, [message, *warnings, self.shift_summary, summary])
+                ),
             }
         )
         self.connector_id.sudo().write({"last_run": self.date_start, "last_log_id": self.id})
