@@ -160,6 +160,25 @@ MATRIX = {
         "settle": MANAGER_AND_HR,
         "correct": MANAGER_AND_HR,
     },
+    # Built by connector imports and Reconcile; resolved by "Use this source" only.
+    "okr.attendance.day": {
+        "read": OWNER_MANAGER_HR,
+        "create": NOBODY,
+        "unlink": NOBODY,
+        "write:state": NOBODY,
+        "write:used_source_id": NOBODY,
+        "write:resolved_by": NOBODY,
+        "write:resolution": NOBODY,
+        # the employee's manager or HR of the company, never the employee
+        "use_source": MANAGER_AND_HR,
+    },
+    "okr.attendance.day.source": {
+        "read": OWNER_MANAGER_HR,
+        "create": NOBODY,
+        "unlink": NOBODY,
+        "write:first_in": NOBODY,
+        "write:hours": NOBODY,
+    },
     "okr.training.recommendation": {
         "read": OWNER_MANAGER_HR,
         "unlink": MANAGER_AND_HR,
@@ -267,6 +286,7 @@ class TestAccessMatrix(KpiCase):
                 }
             ),
         )
+        cls._attendance_day()
         cls.job = cls.env["hr.job"].create(
             {"name": "Press team lead", "company_id": cls.env.company.id}
         )
@@ -316,6 +336,30 @@ class TestAccessMatrix(KpiCase):
         )
 
     @classmethod
+    def _attendance_day(cls):
+        """Wang Wu's day: the kiosk says 04:31-13:04 UTC, the terminal 04:02-13:05."""
+        cls.env["hr.attendance"].create(
+            {
+                "employee_id": cls.emp_worker.id,
+                "check_in": datetime.datetime(2026, 11, 3, 4, 31),
+                "check_out": datetime.datetime(2026, 11, 3, 13, 4),
+            }
+        )
+        cls.attendance_day = cls.env["okr.attendance.day"]._okr_record_punches(
+            cls.connector,
+            [
+                (
+                    cls.emp_worker.id,
+                    "T-1",
+                    datetime.datetime(2026, 11, 3, 4, 2),
+                    datetime.datetime(2026, 11, 3, 13, 5),
+                )
+            ],
+        )
+        assert cls.attendance_day.state == "disagree", cls.attendance_day.summary
+        cls.day_source = cls.attendance_day.source_ids[:1]
+
+    @classmethod
     def _connector_records(cls):
         cls.connector = cls.env["okr.connector"].create(
             {"name": "Press shop terminal", "kind": "attendance_csv"}
@@ -356,6 +400,8 @@ class TestAccessMatrix(KpiCase):
             "okr.sync.log.line": self.sync_line,
             "okr.connector.binding": self.binding,
             "okr.dispute": self.dispute,
+            "okr.attendance.day": self.attendance_day,
+            "okr.attendance.day.source": self.day_source,
             "hr.job": self.job,
         }[model]
 
@@ -417,6 +463,12 @@ class TestAccessMatrix(KpiCase):
                 "amount": 5000,
                 "explanation_data": "gift",
             },
+            "okr.attendance.day": {
+                "employee_id": self.emp_worker.id,
+                "date": D(2026, 11, 4),
+                "company_id": self.env.company.id,
+            },
+            "okr.attendance.day.source": {"day_id": self.attendance_day.id, "hours": 8.0},
             "okr.dispute": {
                 "employee_id": self.emp_worker.id,
                 "measurement_id": self.measurement.id,
@@ -463,6 +515,11 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.rule", "split_key"): "equal",
             ("okr.incentive.run", "pool_note"): "nothing to see",
             ("okr.connector", "allow_local_network"): True,
+            ("okr.attendance.day", "state"): "resolved",
+            ("okr.attendance.day", "used_source_id"): self.day_source.id,
+            ("okr.attendance.day", "resolved_by"): self.users["employee"].id,
+            ("okr.attendance.day", "resolution"): "confirmed",
+            ("okr.attendance.day.source", "first_in"): datetime.datetime(2026, 11, 3, 1, 0),
             ("okr.dispute", "state"): "confirmed",
             ("okr.dispute", "reason"): "Another reason",
             ("okr.dispute", "settlement_note"): "Settled by hand",
@@ -497,6 +554,8 @@ class TestAccessMatrix(KpiCase):
             self.next_run.with_user(user).action_approve()
         elif kind == "withdraw":
             record.action_withdraw("Counted twice")
+        elif kind == "use_source":
+            self.day_source.with_user(user).action_use_source()
         elif kind in ("settle", "correct"):
             record.action_settle("Checked", corrected_value=4.0 if kind == "correct" else None)
         else:

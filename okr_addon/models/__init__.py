@@ -62,3 +62,6 @@ from . import (
 
 # After the incentive line and run it extends.
 from . import okr_incentive_hold
+
+# After the attendance day and the incentive hold they extend.
+from . import okr_attendance_day, okr_attendance_day_source, okr_incentive_reconcile_hold
