@@ -122,6 +122,9 @@ class TestAttendanceReconcile(IncentiveCase):
         self._approve(run)
         posted = run.with_user(self.user_admin).action_post()
         self.assertEqual(self._amounts(posted), [("Zhang San", -300.0)], "the rest posts")
+        chatter = " ".join(run.message_ids.mapped("body"))
+        self.assertIn("Not posted, attendance not reconciled: Wang Wu", chatter)
+        self.assertNotIn("disputed value", chatter)
 
         # Li Na keeps the kiosk's times, which the attendances already hold.
         self._source(day).with_user(self.user_manager).action_use_source()

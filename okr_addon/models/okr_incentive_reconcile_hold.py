@@ -11,6 +11,7 @@ is computed and before it is posted.
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools import format_list
 
 from .okr_pay_guard import trusted
 
@@ -74,6 +75,34 @@ class OkrIncentiveLine(models.Model):
                         )
                     )
             line.hold_reason = "; ".join(reasons)
+
+
+class OkrIncentiveRun(models.Model):
+    _inherit = "okr.incentive.run"
+
+    def _tell_held(self):
+        """Say in the chatter which lines a dispute or unreconciled attendance kept out
+        of this posting, each with what releases it (replaces the disputes' own note,
+        which would call every held line disputed)."""
+        held = self.line_ids.filtered("held")
+        disputed = held.filtered("hold_dispute_ids")
+        by_days = held - disputed
+        if disputed:
+            self.message_post(
+                body=self.env._(
+                    "Not posted, held by a disputed value: %(employees)s. Post again "
+                    "once the disputes are settled.",
+                    employees=format_list(self.env, disputed.employee_id.mapped("name")),
+                )
+            )
+        if by_days:
+            self.message_post(
+                body=self.env._(
+                    "Not posted, attendance not reconciled: %(employees)s. Post again once "
+                    "the days are resolved in OKR > Attendance > Reconciliation.",
+                    employees=format_list(self.env, by_days.employee_id.mapped("name")),
+                )
+            )
 
 
 class OkrDispute(models.Model):
