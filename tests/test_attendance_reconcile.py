@@ -168,6 +168,15 @@ class TestAttendanceReconcile(IncentiveCase):
         log = self._terminal_file(self.emp_worker, "08:02", "17:05")
         self.assertEqual((log.created_count, log.failed_count), (0, 0))
 
+    def test_a_day_whose_sources_come_to_agree_needs_no_review(self):
+        day = self._disagreement()
+        self.assertTrue(day.activity_ids)
+        self.env.company.okr_attendance_tolerance = 30
+        self.Day._okr_reconcile_period(D(2026, 11, 1), D(2026, 11, 30), self.env.company)
+        self.assertEqual(day.state, "agreed")
+        self.assertFalse(day.activity_ids)
+        self.assertFalse(self._computed_run().line_ids.filtered("held"))
+
     def test_a_single_source_is_single_and_holds_nothing(self):
         log = self._terminal_file(self.emp_worker, "08:02", "17:05")
         self.assertEqual(log.created_count, 1)

@@ -43,13 +43,14 @@ class OkrAttendanceDay(models.Model):
     )
     date = fields.Date(required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    department_id = fields.Many2one("hr.department", readonly=True, index=True)
+    department_id = fields.Many2one("hr.department", readonly=True, index=True, check_company=True)
     source_ids = fields.One2many("okr.attendance.day.source", "day_id", string="Sources")
     state = fields.Selection(STATES, default="single", required=True, index=True, tracking=True)
     used_source_id = fields.Many2one(
         "okr.attendance.day.source",
         string="Used Source",
         readonly=True,
+        check_company=True,
         help="The source whose times hr.attendance holds for this day.",
     )
     resolution = fields.Selection(
@@ -286,6 +287,9 @@ class OkrAttendanceDay(models.Model):
                 )[:1]
             if state == "disagree" and day.state != "disagree":
                 disagreeing |= day
+            elif day.state == "disagree" and state != "disagree":
+                # The sources came to agree (a corrected file): nothing left to review.
+                day.activity_unlink(["mail.mail_activity_data_todo"])
             if day.state != state or day.used_source_id != used:
                 trusted(day).write({"state": state, "used_source_id": used.id})
         return disagreeing
