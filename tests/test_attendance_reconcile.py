@@ -195,7 +195,8 @@ class TestAttendanceReconcile(IncentiveCase):
         self._kiosk(self.emp_colleague, "08:00", "17:00")
         with self.assertRaises(AccessError):
             self.Day.with_user(self.user_manager).action_reconcile_recent()
-        self.Day._okr_reconcile_period(D(2026, 11, 1), D(2026, 11, 30), self.env.company)
+        # The schedule's call: every company.
+        self.Day._okr_reconcile_period(D(2026, 11, 1), D(2026, 11, 30))
         day = self._day(self.emp_colleague)
         self.assertEqual((day.state, day.source_ids.name), ("single", ODOO))
         self.assertAlmostEqual(day.source_ids.hours, 9.0)

@@ -44,7 +44,7 @@ class OkrAttendanceDay(models.Model):
     date = fields.Date(required=True, index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     department_id = fields.Many2one("hr.department", readonly=True, index=True, check_company=True)
-    source_ids = fields.One2many("okr.attendance.day.source", "day_id", string="Sources")
+    source_ids = fields.One2many("okr.attendance.day.source", "day_id")
     state = fields.Selection(STATES, default="single", required=True, index=True, tracking=True)
     used_source_id = fields.Many2one(
         "okr.attendance.day.source",
@@ -320,8 +320,10 @@ class OkrAttendanceDay(models.Model):
 
     @api.model
     def action_reconcile_recent(self, days=31):
-        """Reconcile the last ``days`` days of the user's allowed companies (HR)."""
+        """Reconcile the last ``days`` days (a year at most) of the user's allowed
+        companies (HR)."""
         self._okr_check_hr()
+        days = min(int(days), 366)
         date_to = fields.Date.context_today(self)
         self._okr_reconcile_period(
             date_to - datetime.timedelta(days=days), date_to, self.env.companies
@@ -332,37 +334,25 @@ class OkrAttendanceDay(models.Model):
     def _cron_reconcile(self, days=7):
         """The daily schedule: the last ``days`` days of every company."""
         date_to = fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search([])
-        return self._okr_reconcile_period(
-            date_to - datetime.timedelta(days=days), date_to, companies
-        )
+        return self._okr_reconcile_period(date_to - datetime.timedelta(days=days), date_to)
 
     @api.model
-    def _okr_reconcile_period(self, date_from, date_to, companies):
-        """Refresh every employee-day with an attendance or a reconciled record of
-        ``companies`` between the two dates (read with sudo: the callers checked HR
-        or are the schedule)."""
-        domain = [
-            ("date", ">=", date_from),
-            ("date", "<=", date_to),
-            ("employee_id.company_id", "in", companies.ids),
-        ]
+    def _okr_reconcile_period(self, date_from, date_to, companies=None):
+        """Refresh every employee-day with an attendance or a reconciled record
+        between the two dates, of ``companies`` (None: all). Read with sudo: the
+        callers checked HR (``action_reconcile_recent``) or are the schedule."""
+        period = [("date", ">=", date_from), ("date", "<=", date_to)]
+        own = [("company_id", "in", companies.ids)] if companies is not None else []
+        theirs = [("employee_id.company_id", "in", companies.ids)] if companies is not None else []
         keys = {
             (employee.id, day)
             for employee, day in self.env["hr.attendance"]
             .sudo()
-            ._read_group(domain, ["employee_id", "date:day"])
+            ._read_group(period + theirs, ["employee_id", "date:day"])
         }
         keys |= {
             (employee.id, day)
-            for employee, day in self.sudo()._read_group(
-                [
-                    ("date", ">=", date_from),
-                    ("date", "<=", date_to),
-                    ("company_id", "in", companies.ids),
-                ],
-                ["employee_id", "date:day"],
-            )
+            for employee, day in self.sudo()._read_group(period + own, ["employee_id", "date:day"])
         }
         return self._okr_refresh(keys)
 

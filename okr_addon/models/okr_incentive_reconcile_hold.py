@@ -54,7 +54,7 @@ class OkrIncentiveLine(models.Model):
         "hold_attendance_day_ids.summary",
     )
     def _compute_hold_reason(self):
-        super()._compute_hold_reason()
+        result = super()._compute_hold_reason()
         for line in self:
             reasons = [line.hold_reason] if line.hold_reason else []
             for day in line.hold_attendance_day_ids.sudo().sorted("date"):
@@ -75,6 +75,7 @@ class OkrIncentiveLine(models.Model):
                         )
                     )
             line.hold_reason = "; ".join(reasons)
+        return result
 
 
 class OkrIncentiveRun(models.Model):
@@ -111,8 +112,9 @@ class OkrDispute(models.Model):
     @api.model
     def _refresh_holds(self, lines, recomputed):
         """Also hold the lines of rules paying only on reconciled attendance."""
-        super()._refresh_holds(lines, recomputed)
+        result = super()._refresh_holds(lines, recomputed)
         self.env["okr.attendance.day"]._okr_refresh_holds(lines, recomputed)
+        return result
 
 
 class OkrAttendanceDay(models.Model):
