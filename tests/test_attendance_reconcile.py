@@ -168,6 +168,23 @@ class TestAttendanceReconcile(IncentiveCase):
         log = self._terminal_file(self.emp_worker, "08:02", "17:05")
         self.assertEqual((log.created_count, log.failed_count), (0, 0))
 
+    def test_a_check_out_in_a_later_file_closes_the_kept_check_in(self):
+        self._kiosk(self.emp_worker, "07:50", "17:04")
+        rows = ("1001,Wang Wu,2026-11-03 08:02:00,C/In", "1001,Wang Wu,2026-11-03 17:05:00,C/Out")
+        upload = self.terminal.with_user(self.user_admin)._upload
+        morning = upload(csv_bytes(rows[0]), "morning.csv")
+        evening = upload(csv_bytes(rows[1]), "evening.csv")
+        for log in (morning, evening):
+            self.assertEqual((log.failed_count, log.line_ids.kind), (0, "kept"), log.message)
+        self.assertIn("closes a check-in kept for reconciliation", evening.line_ids.reason)
+        terminal = self._source(self._day(self.emp_worker), self.terminal)
+        self.assertEqual(
+            (terminal.first_in, terminal.last_out),
+            (DT(2026, 11, 3, 0, 2), DT(2026, 11, 3, 9, 5)),
+        )
+        self.assertAlmostEqual(terminal.hours, 9 + 3 / 60, places=3)
+        self.assertEqual(self._day(self.emp_worker).state, "agreed")
+
     def test_a_day_whose_sources_come_to_agree_needs_no_review(self):
         day = self._disagreement()
         self.assertTrue(day.activity_ids)

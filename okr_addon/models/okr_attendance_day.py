@@ -48,7 +48,6 @@ class OkrAttendanceDay(models.Model):
     state = fields.Selection(STATES, default="single", required=True, index=True, tracking=True)
     used_source_id = fields.Many2one(
         "okr.attendance.day.source",
-        string="Used Source",
         readonly=True,
         check_company=True,
         help="The source whose times hr.attendance holds for this day.",
