@@ -115,6 +115,7 @@ MATRIX = {
         "write:name": HR,
         "write:input_code": HR,
         "write:split_key": HR,
+        "write:okr_reconciled_only": HR,
     },
     # the role coefficient of team pools, a field of a core model that decides pay
     "hr.job": {
@@ -136,6 +137,8 @@ MATRIX = {
         "write:amount": NOBODY,
         "write:state": NOBODY,
         "write:explanation_data": NOBODY,
+        # what holds a line (a dispute, an unreconciled attendance day): actions only
+        "write:hold_attendance_day_ids": NOBODY,
         "withdraw": HR,
     },
     "okr.incentive.posting": {
@@ -513,6 +516,8 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.posting", "state"): "paid",
             ("okr.incentive.rule", "input_code"): "OKR_BONUS_2",
             ("okr.incentive.rule", "split_key"): "equal",
+            ("okr.incentive.rule", "okr_reconciled_only"): True,
+            ("okr.incentive.line", "hold_attendance_day_ids"): [(6, 0, self.attendance_day.ids)],
             ("okr.incentive.run", "pool_note"): "nothing to see",
             ("okr.connector", "allow_local_network"): True,
             ("okr.attendance.day", "state"): "resolved",
