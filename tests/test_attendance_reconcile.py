@@ -4,6 +4,7 @@ attendance holds the line of that employee (only) until the day is resolved."""
 
 import datetime
 
+from odoo.addons.okr_addon.okr_addon.models.okr_pay_guard import trusted
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -229,6 +230,21 @@ class TestAttendanceReconcile(IncentiveCase):
                 self.terminal, {(self.emp_worker.id, D(2026, 11, 3)): "lazy"}
             )
 
+    def test_the_company_check_holds_for_days_built_in_batches(self):
+        """Days are company-checked once per distinct company and relations: a
+        department of another company among them is still refused."""
+        other = self.env["res.company"].create({"name": "Other Plant"})
+        elsewhere = self.env["hr.department"].create({"name": "Elsewhere", "company_id": other.id})
+        Day = trusted(self.Day.sudo())
+        base = {"employee_id": self.emp_worker.id, "company_id": self.env.company.id}
+        with self.assertRaises(UserError):
+            Day.create(
+                [
+                    {**base, "date": D(2026, 11, 4), "department_id": self.department.id},
+                    {**base, "date": D(2026, 11, 5), "department_id": elsewhere.id},
+                ]
+            )
+
     # ------------------------------------------------------------------
     def test_who_may_resolve(self):
         day = self._disagreement()
@@ -238,7 +254,7 @@ class TestAttendanceReconcile(IncentiveCase):
         with self.assertRaises(AccessError, msg="RPC-style write of the state"):
             day.with_user(self.user_worker).write({"state": "resolved"})
         with self.assertRaises(AccessError, msg="nor HR by a generic write"):
-            day.with_user(self.user_admin).write({"used_source_id": source.id})
+            day.with_user(self.user_admin).write({"used_connector_id": self.terminal.id})
         with self.assertRaises(AccessError, msg="a manager of another team"):
             source.with_user(self.user_outsider).action_use_source()
         own = self._disagreement(self.emp_manager)

@@ -46,10 +46,14 @@ class OkrAttendanceDay(models.Model):
     department_id = fields.Many2one("hr.department", readonly=True, index=True, check_company=True)
     source_ids = fields.One2many("okr.attendance.day.source", "day_id")
     state = fields.Selection(STATES, default="single", required=True, index=True, tracking=True)
+    # Which source hr.attendance holds: a connector, or Odoo's own attendances.
+    used_connector_id = fields.Many2one(
+        "okr.connector", string="Used Connector", readonly=True, check_company=True
+    )
+    used_odoo = fields.Boolean(string="Odoo's Own Attendances Used", readonly=True)
     used_source_id = fields.Many2one(
         "okr.attendance.day.source",
-        readonly=True,
-        check_company=True,
+        compute="_compute_used_source_id",
         help="The source whose times hr.attendance holds for this day.",
     )
     resolution = fields.Selection(
@@ -64,6 +68,22 @@ class OkrAttendanceDay(models.Model):
     _employee_date_uniq = models.Constraint(
         "UNIQUE(employee_id, date)", "One reconciled attendance record per employee and day."
     )
+
+    def _check_company(self, fnames=None):
+        return super(OkrAttendanceDay, check_company_once(self, fnames))._check_company(fnames)
+
+    @api.depends("source_ids.connector_id", "used_connector_id", "used_odoo")
+    def _compute_used_source_id(self):
+        for day in self:
+            if day.used_connector_id:
+                used = day.source_ids.filtered(
+                    lambda s, d=day: s.connector_id == d.used_connector_id
+                )
+            elif day.used_odoo:
+                used = day.source_ids.filtered(lambda s: not s.connector_id)
+            else:
+                used = day.source_ids.browse()
+            day.used_source_id = used[:1]
 
     @api.depends("source_ids.first_in", "source_ids.last_out", "source_ids.name")
     def _compute_summary(self):
@@ -118,10 +138,17 @@ class OkrAttendanceDay(models.Model):
             by_key[(employee_id, day)][external_id] = (check_in, check_out)
         if not by_key:
             return self.browse()
-        lines = self._okr_source_lines(connector, by_key)
-        for key, line in lines.items():
-            merged = {**line._punches(), **by_key[key]}
-            line._okr_set_punches(merged, connector.max_shift_hours)
+        days, lines = self._okr_source_lines(connector, by_key)
+        Source = self.env["okr.attendance.day.source"]
+        longest = connector.max_shift_hours
+        new_lines = []
+        for key, said in by_key.items():
+            if key in lines:
+                lines[key]._okr_set_punches({**lines[key]._punches(), **said}, longest)
+            else:
+                vals = Source._okr_punch_values(said, longest)
+                new_lines.append({"day_id": days[key].id, "connector_id": connector.id, **vals})
+        trusted(Source.sudo()).create(new_lines)
         return self._okr_refresh(set(by_key))
 
     @api.model
@@ -136,28 +163,29 @@ class OkrAttendanceDay(models.Model):
             raise ValueError(f"unknown attendance status: {sorted(unknown)}")
         if not statuses:
             return self.browse()
-        lines = self._okr_source_lines(connector, statuses)
-        for key, line in lines.items():
-            if line.status != statuses[key]:
-                trusted(line).write({"status": statuses[key]})
+        days, lines = self._okr_source_lines(connector, statuses)
+        new_lines = []
+        for key, status in statuses.items():
+            if key not in lines:
+                new_lines.append(
+                    {"day_id": days[key].id, "connector_id": connector.id, "status": status}
+                )
+            elif lines[key].status != status:
+                trusted(lines[key]).write({"status": status})
+        trusted(self.env["okr.attendance.day.source"].sudo()).create(new_lines)
         return self._okr_refresh(set(statuses))
 
     @api.model
     def _okr_source_lines(self, connector, keys):
-        """{(employee id, date): source line of ``connector``} for ``keys``, creating
-        the days and lines missing (three searches and two creates in all)."""
+        """({(employee id, date): day}, {(employee id, date): existing source line of
+        ``connector``}) for ``keys``, the missing days created (two searches and a
+        create in all)."""
         days = self._okr_days(keys, create=True)
-        Source = trusted(self.env["okr.attendance.day.source"].sudo())
-        existing = Source.search(
+        existing = trusted(self.env["okr.attendance.day.source"].sudo()).search(
             [("connector_id", "=", connector.id), ("day_id", "in", [d.id for d in days.values()])]
         )
         by_day = {line.day_id.id: line for line in existing}
-        missing = [key for key in keys if days[key].id not in by_day]
-        created = Source.create(
-            [{"day_id": days[key].id, "connector_id": connector.id} for key in missing]
-        )
-        by_day.update({line.day_id.id: line for line in created})
-        return {key: by_day[days[key].id] for key in keys}
+        return days, {key: by_day[day.id] for key, day in days.items() if day.id in by_day}
 
     @api.model
     def _okr_days(self, keys, create=False):
@@ -269,28 +297,29 @@ class OkrAttendanceDay(models.Model):
 
     @api.model
     def _okr_states(self, days, per_key, bound):
-        """Set the state and used source of ``days``; return the days that start to
-        disagree."""
+        """Set the state and used source of ``days`` (one write per distinct change);
+        return the days that start to disagree."""
         disagreeing = self.browse()
+        changes = collections.defaultdict(list)
         for key, day in days.items():
             sources = day.source_ids.filtered(lambda s: s.first_in or s.last_out)
             state = reconcile.day_state(
                 [s._view() for s in sources], day.company_id.okr_attendance_tolerance
             )
             holders = collections.Counter(bound.get(a.id) for a in per_key[key])
-            used = day.source_ids.browse()
-            if holders:
-                connector = holders.most_common(1)[0][0]
-                used = day.source_ids.filtered(
-                    lambda s, c=connector: s.connector_id.id == (c.id if c else False)
-                )[:1]
+            connector = holders.most_common(1)[0][0] if holders else None
+            used = (state, connector.id if connector else False, bool(holders) and not connector)
             if state == "disagree" and day.state != "disagree":
                 disagreeing |= day
             elif day.state == "disagree" and state != "disagree":
                 # The sources came to agree (a corrected file): nothing left to review.
                 day.activity_unlink(["mail.mail_activity_data_todo"])
-            if day.state != state or day.used_source_id != used:
-                trusted(day).write({"state": state, "used_source_id": used.id})
+            if used != (day.state, day.used_connector_id.id, day.used_odoo):
+                changes[used].append(day.id)
+        for (state, connector_id, odoo), ids in changes.items():
+            trusted(self.sudo().browse(ids)).write(
+                {"state": state, "used_connector_id": connector_id, "used_odoo": odoo}
+            )
         return disagreeing
 
     def _okr_ask_review(self):
@@ -354,6 +383,24 @@ class OkrAttendanceDay(models.Model):
             for employee, day in self.sudo()._read_group(period + own, ["employee_id", "date:day"])
         }
         return self._okr_refresh(keys)
+
+
+def check_company_once(records, fnames):
+    """One record of ``records`` per distinct company and values of the company-checked
+    relations ``fnames`` (all of them when None or naming the company): Odoo's
+    ``_check_company`` on those is the same check, without repeating it for each of
+    the thousands of days one import builds for a few employees and one connector."""
+    fields_ = records._fields
+    if fnames is None or {"company_id", "company_ids"} & set(fnames):
+        fnames = fields_
+    names = [n for n in fnames if fields_[n].relational and fields_[n].check_company]
+    if not names:
+        return records
+    kept = {}
+    for record in records.sudo():
+        key = (record.company_id.id, *(record[name]._ids for name in names))
+        kept.setdefault(key, record.id)
+    return records.browse(list(kept.values()))
 
 
 def dumps_punches(punches):

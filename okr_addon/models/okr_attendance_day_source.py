@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
 from ..logic import reconcile
-from .okr_attendance_day import dumps_punches
+from .okr_attendance_day import check_company_once, dumps_punches
 from .okr_pay_guard import trusted
 
 STATUSES = [
@@ -65,12 +65,17 @@ class OkrAttendanceDaySource(models.Model):
     )
     is_used = fields.Boolean(string="Used", compute="_compute_is_used")
 
+    def _check_company(self, fnames=None):
+        return super(OkrAttendanceDaySource, check_company_once(self, fnames))._check_company(
+            fnames
+        )
+
     @api.depends("connector_id.name")
     def _compute_name(self):
         for source in self:
             source.name = source.connector_id.sudo().name or self.env._("Odoo (kiosk / manual)")
 
-    @api.depends("day_id.used_source_id")
+    @api.depends("day_id.used_connector_id", "day_id.used_odoo")
     def _compute_is_used(self):
         for source in self:
             source.is_used = source.day_id.used_source_id == source
@@ -86,19 +91,22 @@ class OkrAttendanceDaySource(models.Model):
             for key, pair in data.items()
         }
 
-    def _okr_set_punches(self, punches, longest_hours):
-        """Store ``punches`` and the day's view of them (the import's own call)."""
+    @api.model
+    def _okr_punch_values(self, punches, longest_hours):
+        """The values of a source line holding ``punches`` and the day's view of them."""
         view = reconcile.day_view(
             reconcile.pair_lone_checkouts(list(punches.values()), longest_hours)
         )
-        self._okr_write_changed(
-            {
-                "punches": dumps_punches(punches),
-                "first_in": view.first_in,
-                "last_out": view.last_out,
-                "hours": view.hours,
-            }
-        )
+        return {
+            "punches": dumps_punches(punches),
+            "first_in": view.first_in,
+            "last_out": view.last_out,
+            "hours": view.hours,
+        }
+
+    def _okr_set_punches(self, punches, longest_hours):
+        """Store ``punches`` and the day's view of them (the import's own call)."""
+        self._okr_write_changed(self._okr_punch_values(punches, longest_hours))
 
     def _okr_write_changed(self, vals):
         changed = {name: value for name, value in vals.items() if self[name] != (value or False)}
@@ -136,7 +144,8 @@ class OkrAttendanceDaySource(models.Model):
             {
                 "state": "resolved",
                 "resolution": "replaced" if replaced else "confirmed",
-                "used_source_id": self.id,
+                "used_connector_id": self.connector_id.id,
+                "used_odoo": not self.connector_id,
                 "resolved_by": self.env.uid,
                 "date_resolved": fields.Datetime.now(),
             }
