@@ -47,9 +47,7 @@ class OkrAttendanceDay(models.Model):
     source_ids = fields.One2many("okr.attendance.day.source", "day_id")
     state = fields.Selection(STATES, default="single", required=True, index=True, tracking=True)
     # Which source hr.attendance holds: a connector, or Odoo's own attendances.
-    used_connector_id = fields.Many2one(
-        "okr.connector", string="Used Connector", readonly=True, check_company=True
-    )
+    used_connector_id = fields.Many2one("okr.connector", readonly=True, check_company=True)
     used_odoo = fields.Boolean(string="Odoo's Own Attendances Used", readonly=True)
     used_source_id = fields.Many2one(
         "okr.attendance.day.source",
