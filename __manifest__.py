@@ -38,6 +38,7 @@
         "views/okr_incentive_views.xml",
         "views/okr_anomaly_flag_views.xml",
         "views/okr_dispute_views.xml",
+        "views/okr_attendance_day_views.xml",
         "views/okr_behaviour_views.xml",
         "report/hr_employee_profile_report.xml",
         "report/okr_honour_certificate_report.xml",

@@ -115,6 +115,7 @@ MATRIX = {
         "write:name": HR,
         "write:input_code": HR,
         "write:split_key": HR,
+        "write:okr_reconciled_only": HR,
     },
     # the role coefficient of team pools, a field of a core model that decides pay
     "hr.job": {
@@ -136,6 +137,8 @@ MATRIX = {
         "write:amount": NOBODY,
         "write:state": NOBODY,
         "write:explanation_data": NOBODY,
+        # what holds a line (a dispute, an unreconciled attendance day): actions only
+        "write:hold_attendance_day_ids": NOBODY,
         "withdraw": HR,
     },
     "okr.incentive.posting": {
@@ -159,6 +162,26 @@ MATRIX = {
         # the employee's manager or HR of the company, never the employee
         "settle": MANAGER_AND_HR,
         "correct": MANAGER_AND_HR,
+    },
+    # Built by connector imports and Reconcile; resolved by "Use this source" only.
+    "okr.attendance.day": {
+        "read": OWNER_MANAGER_HR,
+        "create": NOBODY,
+        "unlink": NOBODY,
+        "write:state": NOBODY,
+        "write:used_connector_id": NOBODY,
+        "write:used_odoo": NOBODY,
+        "write:resolved_by": NOBODY,
+        "write:resolution": NOBODY,
+        # the employee's manager or HR of the company, never the employee
+        "use_source": MANAGER_AND_HR,
+    },
+    "okr.attendance.day.source": {
+        "read": OWNER_MANAGER_HR,
+        "create": NOBODY,
+        "unlink": NOBODY,
+        "write:first_in": NOBODY,
+        "write:hours": NOBODY,
     },
     "okr.training.recommendation": {
         "read": OWNER_MANAGER_HR,
@@ -285,6 +308,7 @@ class TestAccessMatrix(KpiCase):
                 }
             ),
         )
+        cls._attendance_day()
         cls.job = cls.env["hr.job"].create(
             {"name": "Press team lead", "company_id": cls.env.company.id}
         )
@@ -340,6 +364,30 @@ class TestAccessMatrix(KpiCase):
         )
 
     @classmethod
+    def _attendance_day(cls):
+        """Wang Wu's day: the kiosk says 04:31-13:04 UTC, the terminal 04:02-13:05."""
+        cls.env["hr.attendance"].create(
+            {
+                "employee_id": cls.emp_worker.id,
+                "check_in": datetime.datetime(2026, 11, 3, 4, 31),
+                "check_out": datetime.datetime(2026, 11, 3, 13, 4),
+            }
+        )
+        cls.attendance_day = cls.env["okr.attendance.day"]._okr_record_punches(
+            cls.connector,
+            [
+                (
+                    cls.emp_worker.id,
+                    "T-1",
+                    datetime.datetime(2026, 11, 3, 4, 2),
+                    datetime.datetime(2026, 11, 3, 13, 5),
+                )
+            ],
+        )
+        assert cls.attendance_day.state == "disagree", cls.attendance_day.summary
+        cls.day_source = cls.attendance_day.source_ids[:1]
+
+    @classmethod
     def _connector_records(cls):
         cls.connector = cls.env["okr.connector"].create(
             {"name": "Press shop terminal", "kind": "attendance_csv"}
@@ -389,6 +437,8 @@ class TestAccessMatrix(KpiCase):
             "okr.connector.binding": self.binding,
             "okr.connector.user": self.platform_user,
             "okr.dispute": self.dispute,
+            "okr.attendance.day": self.attendance_day,
+            "okr.attendance.day.source": self.day_source,
             "hr.job": self.job,
             "okr.calendar.workday": self.workday,
         }[model]
@@ -456,6 +506,12 @@ class TestAccessMatrix(KpiCase):
                 "platform_user_id": "ding-43",
                 "name": "Zhang San",
             },
+            "okr.attendance.day": {
+                "employee_id": self.emp_worker.id,
+                "date": D(2026, 11, 4),
+                "company_id": self.env.company.id,
+            },
+            "okr.attendance.day.source": {"day_id": self.attendance_day.id, "hours": 8.0},
             "okr.dispute": {
                 "employee_id": self.emp_worker.id,
                 "measurement_id": self.measurement.id,
@@ -505,9 +561,17 @@ class TestAccessMatrix(KpiCase):
             ("okr.incentive.posting", "state"): "paid",
             ("okr.incentive.rule", "input_code"): "OKR_BONUS_2",
             ("okr.incentive.rule", "split_key"): "equal",
+            ("okr.incentive.rule", "okr_reconciled_only"): True,
+            ("okr.incentive.line", "hold_attendance_day_ids"): [(6, 0, self.attendance_day.ids)],
             ("okr.incentive.run", "pool_note"): "nothing to see",
             ("okr.connector", "allow_local_network"): True,
             ("okr.connector.user", "employee_id"): self.emp_colleague.id,
+            ("okr.attendance.day", "state"): "resolved",
+            ("okr.attendance.day", "used_connector_id"): self.connector.id,
+            ("okr.attendance.day", "used_odoo"): True,
+            ("okr.attendance.day", "resolved_by"): self.users["employee"].id,
+            ("okr.attendance.day", "resolution"): "confirmed",
+            ("okr.attendance.day.source", "first_in"): datetime.datetime(2026, 11, 3, 1, 0),
             ("okr.dispute", "state"): "confirmed",
             ("okr.dispute", "reason"): "Another reason",
             ("okr.dispute", "settlement_note"): "Settled by hand",
@@ -547,6 +611,8 @@ class TestAccessMatrix(KpiCase):
         elif kind == "import_china":
             wizard = self.env["okr.china.calendar.import"].with_user(user)
             wizard.create({"calendar_id": self.schedule.id, "years": "2025"}).action_import()
+        elif kind == "use_source":
+            self.day_source.with_user(user).action_use_source()
         elif kind in ("settle", "correct"):
             record.action_settle("Checked", corrected_value=4.0 if kind == "correct" else None)
         else:

@@ -100,7 +100,7 @@ class TestConnectorTerminalFile(ConnectorCase):
         self.assertCounts(both, unchanged=1)
         self.assertEqual(len(self._attendances()), 1)
 
-    def test_overlap_with_an_existing_attendance_fails_only_that_row(self):
+    def test_overlap_with_an_odoo_attendance_is_kept_for_reconciliation(self):
         self.env["hr.attendance"].create(
             {
                 "employee_id": self.by_badge["1002"].id,
@@ -109,11 +109,33 @@ class TestConnectorTerminalFile(ConnectorCase):
             }
         )
         log = self._upload(self._sample("zkteco_demo_2026-11.csv"))
-        self.assertCounts(log, created=207, failed=1)
+        # Another source (Odoo's own attendance) has the day: the terminal's view is kept
+        # for reconciliation, not written and not an error.
+        self.assertCounts(log, created=207, unchanged=1)
         line = log.line_ids
-        self.assertEqual((line.row, line.field), (2, "Time"))
-        self.assertIn("overlaps the attendance of Zhang San from 2026-11-02 14:00:00", line.reason)
+        self.assertEqual((line.row, line.field, line.kind), (2, "Time", "kept"))
+        self.assertIn(
+            "kept for reconciliation: Odoo (kiosk / manual) already has this day", line.reason
+        )
         self.assertEqual(len(self._attendances()), 208, "207 imported + the one already there")
+
+    def test_overlap_within_one_source_still_fails(self):
+        log = self._upload(
+            csv_bytes(
+                "1002,Zhang San,2026-11-02 07:51:48,C/In",
+                "1002,Zhang San,2026-11-02 17:00:00,C/Out",
+            )
+        )
+        self.assertCounts(log, created=1)
+        overlapping = self._upload(
+            csv_bytes(
+                "1002,Zhang San,2026-11-02 08:30:00,C/In",
+                "1002,Zhang San,2026-11-02 12:00:00,C/Out",
+            )
+        )
+        self.assertCounts(overlapping, failed=1)
+        self.assertEqual(overlapping.line_ids.kind, "failed")
+        self.assertIn("overlaps the attendance of Zhang San", overlapping.line_ids.reason)
 
     def test_unknown_badge_fails_then_retry_lands_after_fixing_it(self):
         feng_li = self.by_badge["1010"]

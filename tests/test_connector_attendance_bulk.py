@@ -248,9 +248,11 @@ class TestAttendanceBulkImport(ConnectorCase):
             }
         )
         log = self._upload(self._file())
-        # 08:00-17:00 Shanghai on 2 Nov overlaps 09:00-11:00 Shanghai; the rest lands.
-        self.assertCounts(log, created=2 * len(SHIFTS) - 1, failed=1)
-        self.assertIn("overlaps the attendance of Wang Wu", log.line_ids.reason)
+        # 08:00-17:00 Shanghai on 2 Nov overlaps 09:00-11:00 Shanghai: not written, kept
+        # as the terminal's view of the day (Odoo's own attendance has it); the rest lands.
+        self.assertCounts(log, created=2 * len(SHIFTS) - 1, unchanged=1)
+        self.assertIn("kept for reconciliation: Odoo (kiosk / manual)", log.line_ids.reason)
+        self.assertEqual(len(Attendance.search([("employee_id", "=", worker.id)])), len(SHIFTS))
 
     def test_client_context_and_other_spans_do_not_skip_the_check(self):
         worker = self.by_badge["1003"]

@@ -159,6 +159,23 @@ class TestDemoStories(TransactionCase):
         )
         self.assertNotIn(rule, held.rule_id, "parts pressed are not disputed")
 
+    def test_the_terminal_and_the_kiosk_disagree_on_one_day_of_wang_wu(self):
+        wang_wu = self.ref("emp_wang_wu")
+        Day = self.env["okr.attendance.day"]
+        days = Day.search([("employee_id", "=", wang_wu.id), ("state", "=", "disagree")])
+        if not days:  # a database upgraded from before: import the file as the demo does
+            self.env["okr.demo.history"]._okr_demo_attendance_disagreement("emp_wang_wu", 29)
+            days = Day.search([("employee_id", "=", wang_wu.id), ("state", "=", "disagree")])
+        self.assertEqual(len(days), 1)
+        self.assertEqual(
+            sorted(days.source_ids.mapped("name")), ["Odoo (kiosk / manual)", "Press Shop Terminal"]
+        )
+        self.assertEqual(days.activity_ids.user_id, self.ref("user_li_na"), "Li Na reviews it")
+        # Importing the same file again changes nothing.
+        self.env["okr.demo.history"]._okr_demo_attendance_disagreement("emp_wang_wu", 29)
+        self.assertEqual(len(days.source_ids), 2)
+        self.assertEqual(len(days.activity_ids), 1)
+
     def test_three_months_of_attendance_without_overlap(self):
         today = fields.Date.context_today(self.env.user)
         employees = self.ref("emp_wang_wu") | self.ref("emp_lin_tao") | self.ref("emp_xu_ting")

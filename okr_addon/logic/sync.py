@@ -171,10 +171,18 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     failures: list = dataclasses.field(default_factory=list)
+    # Rows not written but kept for what they say (row, field, reason): an attendance
+    # another source already has, kept as this source's view of the day.
+    kept: list = dataclasses.field(default_factory=list)
 
     def fail(self, row, field, reason, raws):
         """Record that the row(s) ``raws`` starting at ``row`` failed on ``field``."""
         self.failures.append((row, field, reason, list(raws)))
+
+    def keep(self, row, field, reason):
+        """Record that the row starting at ``row`` was kept, not written, for ``reason``."""
+        self.kept.append((row, field, reason))
+        self.unchanged += 1
 
     @property
     def done(self):

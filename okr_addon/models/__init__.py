@@ -69,3 +69,11 @@ from . import (
 
 # After the incentive line and run it extends.
 from . import okr_incentive_hold
+
+# After the attendance day and the incentive hold they extend.
+from . import (
+    okr_attendance_day,
+    okr_attendance_day_source,
+    okr_demo_history_reconcile,
+    okr_incentive_reconcile_hold,
+)

@@ -29,7 +29,11 @@ class HrAttendance(models.Model):
         matches = connector._match_employees({e.item["employee_code"] for e in entries})
         Binding = self.env["okr.connector.binding"].sudo()
         bound = Binding._records(connector, self._name, {e.item["external_id"] for e in entries})
-        plan = _Plan(self, connector, outcome, self._okr_timelines(matches[0].values(), entries))
+        employees = matches[0].values()
+        timelines = self._okr_timelines(employees, entries)
+        plan = _Plan(self, connector, outcome, timelines)
+        plan.sources = self._okr_sources(connector, timelines)
+        plan.kept = self._okr_kept_punches(connector, employees, entries)
         for entry in entries:
             employee = connector._employee_of(entry, matches, outcome)
             if not employee or plan.seen(entry):
@@ -42,7 +46,44 @@ class HrAttendance(models.Model):
             else:
                 plan.add(entry, employee)
         plan.apply()
+        # What this source says of each day it touched, kept ones included.
+        self.env["okr.attendance.day"]._okr_record_punches(connector, plan.punches)
         return outcome
+
+    @api.model
+    def _okr_sources(self, connector, timelines):
+        """{attendance id: name of the source that made it} for the attendances of
+        ``timelines`` made by another source than ``connector`` (another connector,
+        or Odoo itself: kiosk, manual); one search."""
+        ids = [key for timeline in timelines.values() for key in timeline]
+        bindings = (
+            self.env["okr.connector.binding"]
+            .sudo()
+            .search([("model", "=", self._name), ("res_id", "in", ids)])
+        )
+        owner = {binding.res_id: binding.connector_id for binding in bindings}
+        odoo = self.env._("Odoo (kiosk / manual)")
+        return {
+            key: owner[key].name if key in owner else odoo
+            for key in ids
+            if owner.get(key) != connector
+        }
+
+    @api.model
+    def _okr_kept_punches(self, connector, employees, entries):
+        """{employee id: {external id: (check_in, check_out)}} this connector kept
+        around ``entries`` for reconciliation (a check-in kept may be closed by a
+        check-out of this batch); one search."""
+        moments = [e.item[k] for e in entries for k in ("check_in", "check_out") if e.item[k]]
+        if not moments or not employees:
+            return {}
+        margin = datetime.timedelta(days=1)
+        return self.env["okr.attendance.day"]._okr_source_punches(
+            connector,
+            [employee.id for employee in employees],
+            (min(moments) - margin).date(),
+            (max(moments) + margin).date(),
+        )
 
     @api.model
     def _okr_timelines(self, employees, entries):
@@ -89,6 +130,12 @@ class _Plan:
         self.to_create = []  # (entry, vals)
         self.to_bind = []  # (external id, attendance id)
         self._seen = set()
+        # {attendance id: source name} of the attendances another source made.
+        self.sources = {}
+        # {employee id: {external id: (check_in, check_out)}} kept for reconciliation.
+        self.kept = {}
+        # (employee id, external id, check_in, check_out): what this source says.
+        self.punches = []
 
     def seen(self, entry):
         """True for a second entry with the same external id in this run (nothing to do)."""
@@ -109,6 +156,24 @@ class _Plan:
         if clash is None:
             return False
         env = self.Attendance.env
+        source = next(
+            (
+                self.sources[key]
+                for key, other in timeline.items()
+                if other == clash and key != own and key in self.sources
+            ),
+            None,
+        )
+        if source is not None:
+            # Another source has this day: expected with several sources. Keep this
+            # source's view for reconciliation without writing the attendance.
+            self.outcome.keep(
+                entry.row,
+                self.connector._label(role, entry),
+                env._("kept for reconciliation: %(origin)s already has this day", origin=source),
+            )
+            self._note(employee, entry, check_in, check_out, kept=True)
+            return True
         other_in, other_out = clash
         if other_out is None and check_out is None:
             reason = env._(
@@ -144,6 +209,7 @@ class _Plan:
             return
         if self._write_one(entry, record, vals, role):
             self.timelines[record.employee_id.id][record.id] = (new_in, new_out)
+            self._note(record.employee_id, entry, new_in, new_out)
 
     def complete(self, entry, employee):
         """A check-out alone: it closes the employee's open attendance, if one started
@@ -157,6 +223,8 @@ class _Plan:
             and isinstance(key, int)
             and check_in < check_out <= check_in + longest
         ]
+        if not candidates and self._complete_kept(entry, employee, check_out, longest):
+            return
         if not candidates:
             env = self.Attendance.env
             reason = env._(
@@ -177,6 +245,38 @@ class _Plan:
         if self._write_one(entry, record, {"check_out": check_out}, "check_out"):
             self.timelines[employee.id][key] = (check_in, check_out)
             self.to_bind.append((entry.item["external_id"], key))
+            self._note(employee, entry, check_in, check_out)
+
+    def _complete_kept(self, entry, employee, check_out, longest):
+        """A check-out closing a check-in this source kept for reconciliation (another
+        source had the day): keep the pair as this source's view; True if so."""
+        kept = self.kept.get(employee.id, {})
+        candidates = [
+            (check_in, external_id)
+            for external_id, (check_in, other_out) in kept.items()
+            if check_in and other_out is None and check_in < check_out <= check_in + longest
+        ]
+        if not candidates:
+            return False
+        check_in, external_id = max(candidates)
+        kept[external_id] = (check_in, check_out)
+        self.punches.append((employee.id, external_id, check_in, check_out))
+        self.outcome.keep(
+            entry.row,
+            self.connector._label("check_out", entry),
+            self.Attendance.env._(
+                "kept for reconciliation: closes a check-in kept for reconciliation at %(time)s",
+                time=self.connector._local(check_in),
+            ),
+        )
+        return True
+
+    def _note(self, employee, entry, check_in, check_out, kept=False):
+        """Remember what this source says of the entry's day (a kept entry too)."""
+        external_id = entry.item["external_id"]
+        self.punches.append((employee.id, external_id, check_in, check_out))
+        if kept:
+            self.kept.setdefault(employee.id, {})[external_id] = (check_in, check_out)
 
     def add(self, entry, employee):
         check_in, check_out = entry.item["check_in"], entry.item["check_out"]
@@ -227,6 +327,8 @@ class _Plan:
             except ValidationError:
                 created = self._create_one_by_one()
         self.outcome.created += len(created)
+        for entry, record in created:
+            self._note(record.employee_id, entry, record.check_in, record.check_out or None)
         self.to_bind += [(entry.item["external_id"], record.id) for entry, record in created]
         self.Attendance.env["okr.connector.binding"].sudo()._bind(
             self.connector, "hr.attendance", self.to_bind

@@ -96,6 +96,7 @@ class OkrSyncLog(models.Model):
             }
         )
         self._add_failures(outcome.failures)
+        self._add_kept(outcome.kept)
 
     def _add_failures(self, failures):
         """Add the failed rows ``failures`` (row, field, reason, raw values) to this log
@@ -111,6 +112,24 @@ class OkrSyncLog(models.Model):
                     "raw": sync.dump_raw(raws) if raws else False,
                 }
                 for row, field, reason, raws in failures
+            ]
+        )
+
+    def _add_kept(self, kept):
+        """Add the rows ``kept`` (row, field, reason) that were not written but kept for
+        what they say (an attendance another source already has): not failures, so
+        nothing to retry."""
+        self.ensure_one()
+        self.env["okr.sync.log.line"].create(
+            [
+                {
+                    "log_id": self.id,
+                    "row": row,
+                    "field": field or False,
+                    "reason": reason,
+                    "kind": "kept",
+                }
+                for row, field, reason in kept
             ]
         )
 

@@ -31,6 +31,13 @@ class OkrSyncLogLine(models.Model):
     )
     field = fields.Char(help="Column or remote field at fault; empty when the whole row is.")
     reason = fields.Text(required=True)
+    kind = fields.Selection(
+        [("failed", "Failed"), ("kept", "Kept for Reconciliation")],
+        default="failed",
+        required=True,
+        help="Kept: not written because another attendance source already has the day; "
+        "kept as this source's view of the day (OKR > Attendance > Reconciliation).",
+    )
     raw = fields.Text(string="Raw Row", help="The row as read, in JSON.")
 
     @api.model_create_multi

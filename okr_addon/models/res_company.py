@@ -18,6 +18,7 @@ OKR_RANGED_SETTINGS = frozenset(
         "okr_profile_attendance_days",
         "okr_deduction_cap",
         "okr_minimum_wage",
+        "okr_attendance_tolerance",
     }
 )
 
@@ -97,6 +98,12 @@ class ResCompany(models.Model):
         default=90,
         help="The capability profile compares attendance over this many days up to yesterday.",
     )
+    okr_attendance_tolerance = fields.Integer(
+        string="Attendance Tolerance (minutes)",
+        default=15,
+        help="Two attendance sources agree on a day when their first check-in, last "
+        "check-out and hours each differ by at most this many minutes.",
+    )
     okr_kiosk_token = fields.Char(
         string="OKR Kiosk Token",
         copy=False,
@@ -145,6 +152,10 @@ class ResCompany(models.Model):
     )
     _okr_minimum_wage_positive = models.Constraint(
         "CHECK(okr_minimum_wage >= 0)", "The minimum wage cannot be negative."
+    )
+
+    _okr_attendance_tolerance_min = models.Constraint(
+        "CHECK(okr_attendance_tolerance >= 0)", "The attendance tolerance cannot be negative."
     )
 
     def write(self, vals):

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     okr_four_eyes = fields.Boolean(related="company_id.okr_four_eyes", readonly=False)
     okr_show_rank = fields.Boolean(related="company_id.okr_show_rank", readonly=False)
     okr_deduction_cap = fields.Float(related="company_id.okr_deduction_cap", readonly=False)
+    okr_attendance_tolerance = fields.Integer(
+        related="company_id.okr_attendance_tolerance", readonly=False
+    )
     okr_company_currency_id = fields.Many2one(related="company_id.currency_id")
     okr_minimum_wage = fields.Monetary(
         related="company_id.okr_minimum_wage",

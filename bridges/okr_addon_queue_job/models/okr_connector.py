@@ -58,6 +58,7 @@ class OkrConnector(models.Model):
             }
         )
         log._add_failures(outcome.failures)
+        log._add_kept(outcome.kept)
         return self.env._(
             "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
             created=outcome.created,
