@@ -79,7 +79,9 @@ class TestPlatformSetupTour(HttpCase):
         self.assertEqual(connector.mapped("name"), ["DingTalk attendance"])
         self.assertEqual(connector.kind, "attendance_dingtalk")
         self.assertTrue(connector.allow_local_network)
-        self.assertEqual(connector.sudo().platform_key, APP_KEY)
+        self.assertEqual(
+            (connector.sudo().platform_key, connector.sudo().platform_secret), (APP_KEY, SECRET)
+        )
         self.assertEqual(connector.match_order, "mobile,job_number")
         self.assertTrue(connector.scheduled)
         self.assertEqual((connector.interval_number, connector.interval_type), (1, "days"))
