@@ -40,6 +40,7 @@ from . import (
     test_okr_security,
     test_okr_workflow,
     test_pay_guard,
+    test_platform_tour,
     test_portal_language,
     test_profile,
     test_self_service,

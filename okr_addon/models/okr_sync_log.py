@@ -22,6 +22,7 @@ class OkrSyncLog(models.Model):
         "okr.connector", required=True, ondelete="cascade", index=True, check_company=True
     )
     kind = fields.Selection(related="connector_id.kind")
+    kind_platform = fields.Char(related="connector_id.kind_platform")
     company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
     trigger = fields.Selection(
         [
@@ -181,6 +182,12 @@ class OkrSyncLog(models.Model):
             raise UserError(self.env._("This run has no failed row to retry."))
         log = self.connector_id._run_as_caller("retry", lines=lines, retry_of=self)
         return log._open()
+
+    def action_open_platform_users(self):
+        """The Platform Users of this log's connector, where HR matches the users its
+        failed rows name (then comes back to Retry Failed Rows)."""
+        self.ensure_one()
+        return self.connector_id.action_open_platform_users()
 
     def _open(self):
         return {
