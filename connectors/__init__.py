@@ -30,6 +30,8 @@ module                      what it does
                             results, a fetch that a quota stops and resumes
 ``platforms.session``       access tokens (cached, renewed once when refused),
                             frequency-limit waits, platform error codes
+``platforms.common``        units (people x days per call), resume state,
+                            record loading, time zones: shared by the adapters
 ``platforms.dingtalk``      DingTalk (钉钉): directory, punches, shift results
 ``platforms.wecom``         WeCom (企业微信): directory, check-in records ->
                             punches and shift results

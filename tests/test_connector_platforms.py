@@ -410,7 +410,8 @@ class TestPlatformAccess(PlatformCase):
                 connector.with_user(user).action_run()
             with self.assertRaises(AccessError):
                 users[0].with_user(user).employee_id = self.by_badge["1002"]
-        for field in ("platform_token", "platform_resume"):
+        self.assertNotIn("platform_user_ids", connector.with_user(self.user_manager).read()[0])
+        for field in ("platform_token", "platform_resume", "platform_user_ids"):
             with self.assertRaises(AccessError):
                 connector.with_user(self.user_manager).read([field])
         with self.assertRaises(AccessError):

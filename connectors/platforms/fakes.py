@@ -6,9 +6,13 @@ platform's own shapes, from plain data::
 
     users = [PlatformUser("u1", "王伟", mobile="13800000001")]
     punches = [("u1", datetime(2026, 11, 2, 0, 58), "in")]   # naive UTC
-    with FakeDingTalk(users=users, punches=punches) as fake:
+    with FakeDingTalk(users=users, punches=punches, latency=0.05) as fake:
         client = ApiClient(fake.url, allow_local_network=True)
-        platform = DingTalkPlatform(client, {"app_key": "k", "app_secret": "s"})
+        platform = make_platform("dingtalk", client, {"app_key": "app", "app_secret": "secret"})
+
+The credentials the fakes accept are ``app_id="app"`` and ``app_secret="secret"``
+by default (DingTalk's app_key, WeCom's corp_id, Feishu's app_id; then the
+secret); pass others to the constructor. Each punch gets a stable record id.
 
 They enforce each call's documented limits (more users or days than allowed
 answer the platform's parameter error) and have knobs to play what a real

@@ -100,7 +100,7 @@ class OkrConnector(models.Model):
         "Feishu admin console.",
     )
     platform_user_ids = fields.One2many(
-        "okr.connector.user", "connector_id", string="Platform Users"
+        "okr.connector.user", "connector_id", string="Platform Users", groups=ADMIN
     )
     platform_unmatched_count = fields.Integer(
         compute="_compute_platform_unmatched_count", groups=ADMIN

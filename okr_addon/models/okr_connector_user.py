@@ -75,6 +75,7 @@ class OkrConnectorUser(models.Model):
         "employee_id",
         string="Candidates",
         readonly=True,
+        check_company=True,
         help="The employees the deciding key fits, when it fits several.",
     )
 
@@ -119,7 +120,11 @@ class OkrConnectorUser(models.Model):
             changed = {name: value for name, value in details.items() if user[name] != value}
             if changed:
                 user.write(changed)
-            if user.state != "manual" and (changed or user.state != "matched"):
+            # HR's answers stay; the others are matched again when they changed, were
+            # not matched, or lost their employee (deleted).
+            if user.state != "manual" and (
+                changed or user.state != "matched" or not user.employee_id
+            ):
                 to_match |= user
         to_match._okr_match(connector)
 
