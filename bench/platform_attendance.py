@@ -12,9 +12,11 @@ nothing).
 Printed per platform: the calls made by endpoint against the fewest calls the
 platform's limits allow for the period the run reads (users per call, days per
 window, page sizes; one token), the seconds of each run split into the
-network floor (calls × latency), the time spent inside the HTTP calls, the
-directory matching and the rest (Odoo's import), punches per second into
-``hr.attendance`` and the attendances created.
+network floor (calls × latency), the fake server's own work (the rest of the
+time inside the HTTP calls but this process's CPU) and our own time (the HTTP
+client, the directory and matching, reading the answers, the import into
+``hr.attendance``), punches per second into ``hr.attendance`` and the
+attendances created.
 
 Every argument is an Odoo server option; settings (environment):
 OKR_BENCH_PLATFORM_EMPLOYEES (1000 per platform), OKR_BENCH_LATENCY (0.05 s
