@@ -4,6 +4,7 @@
   ``env_month`` (OKR_BENCH_MONTH) and ``month_end``;
 - opening the benchmark's database from Odoo's command line: ``open_registry``;
 - timing a call from a cold ORM cache, with its queries and CPU time: ``timed``;
+- the fewest calls a paged or windowed API allows: ``least_calls``, ``windows_needed``;
 - data generation: ``chunks``, ``QUIET`` (the context that keeps mail out of
   generated records), ``clone`` (INSERT … SELECT copies of an ORM-made row) and
   ``clone_employees`` (N employees as SQL copies of one);
@@ -16,6 +17,7 @@ that merely talks HTTP to a server can use the rest.
 
 import cProfile
 import datetime
+import math
 import os
 import threading
 import time
@@ -122,6 +124,22 @@ def timed(env, func, *args, profile=False):
         profiler=profiler,
     )
     return timing, result
+
+
+# ----------------------------------------------------------------------
+# the limits of an API
+# ----------------------------------------------------------------------
+def least_calls(count, per_call):
+    """The fewest calls that read ``count`` items at most ``per_call`` a call: at least
+    one, since asking is how a client learns that there is nothing."""
+    assert per_call > 0, per_call
+    return max(1, math.ceil(count / per_call))
+
+
+def windows_needed(start, end, days):
+    """The fewest windows of at most ``days`` days that cover ``[start, end)``."""
+    assert end > start and days > 0, (start, end, days)
+    return math.ceil((end - start) / datetime.timedelta(days=days))
 
 
 # ----------------------------------------------------------------------

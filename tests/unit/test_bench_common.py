@@ -53,3 +53,18 @@ def test_batches_and_report_table(capsys):
         "refresh       0.25",
         "SQL floor      0.1",
     ]
+
+
+def test_least_calls_and_windows():
+    assert common.least_calls(0, 50) == 1, "an empty answer still takes a call"
+    assert common.least_calls(50, 50) == 1
+    assert common.least_calls(51, 50) == 2
+    assert common.least_calls(1000, 100) == 10
+    t = datetime.datetime(2026, 11, 6, 16, 0)
+    assert common.windows_needed(t, t + datetime.timedelta(days=7), 7) == 1
+    assert common.windows_needed(t, t + datetime.timedelta(days=7, seconds=1), 7) == 2
+    assert common.windows_needed(t, t + datetime.timedelta(days=29, hours=20), 7) == 5
+    assert common.windows_needed(t, t + datetime.timedelta(days=29, hours=20), 30) == 1
+    assert common.windows_needed(t, t + datetime.timedelta(days=30, hours=20), 30) == 2
+    with pytest.raises(AssertionError):
+        common.least_calls(10, 0)
