@@ -19,7 +19,6 @@ from odoo.addons.okr_addon.connectors.platforms.base import (
     Punch,
     ShiftResult,
 )
-from odoo.api import Environment
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -261,46 +260,19 @@ class TestPlatformConnector(PlatformCase):
         ]
         self._double(shifts=shifts)
         connector = self._platform_connector()
-        noted = []
-        test = self
-
-        class AttendanceDays:
-            """okr.attendance.day, as installed by its own module, recording the call."""
-
-            def _okr_note_statuses(self, connector, statuses):
-                count = len(test._attendances())
-                noted.append((connector, statuses, count))
-
-        contains, getitem = Environment.__contains__, Environment.__getitem__
-        with (
-            patch.object(
-                Environment,
-                "__contains__",
-                lambda env, name: name == "okr.attendance.day" or contains(env, name),
-            ),
-            patch.object(
-                Environment,
-                "__getitem__",
-                lambda env, name: (
-                    AttendanceDays() if name == "okr.attendance.day" else getitem(env, name)
-                ),
-            ),
-        ):
-            log = self._run(connector)
+        log = self._run(connector)
         day = datetime.date(2026, 11, 2)
+        lines = self.env["okr.attendance.day.source"].search(
+            [("connector_id", "=", connector.id), ("day_id.date", "=", day)]
+        )
         self.assertEqual(
-            noted,
-            [
-                (
-                    connector,
-                    {
-                        (self.by_badge["1001"].id, day): "late",
-                        (self.by_badge["1002"].id, day): "not_signed",
-                        (self.by_badge["1003"].id, day): "normal",
-                    },
-                    50,  # handed over after the import
-                )
-            ],
+            {(line.day_id.employee_id.id, line.status) for line in lines},
+            {
+                (self.by_badge["1001"].id, "late"),
+                (self.by_badge["1002"].id, "not_signed"),
+                (self.by_badge["1003"].id, "normal"),
+            },
+            "each employee-day's worst verdict reaches the attendance days",
         )
         self.assertIn("1 not signed, 1 late, 1 left early.", log.message)
         self.assertEqual(

@@ -15,7 +15,7 @@ period, and forgets it once a fetch completes.
 
 The platform's verdicts on shifts (late, early, not signed...) are counted in
 the sync log's summary and, after the import, the worst of each
-employee-day is handed to ``okr.attendance.day`` when that model is installed.
+employee-day is kept on the connector's side of the day in ``okr.attendance.day``.
 """
 
 import datetime
@@ -155,8 +155,8 @@ class OkrConnector(models.Model):
 
     def _close_log(self, log, warnings):
         """After the import: hand each employee-day's worst shift status to
-        ``okr.attendance.day``, when that model is installed."""
-        if self.kind_platform and log.shift_statuses and "okr.attendance.day" in self.env:
+        ``okr.attendance.day``."""
+        if self.kind_platform and log.shift_statuses:
             statuses = {
                 (employee_id, datetime.date.fromisoformat(day)): status
                 for employee_id, day, status in log.shift_statuses
