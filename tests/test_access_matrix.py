@@ -600,7 +600,13 @@ class TestAccessMatrix(KpiCase):
             record.unlink()
         elif kind == "write":
             record.write(self._write_values(model, arg))
-        elif kind == "approve":
+        else:
+            self._action(kind, record, user)
+        self.env.flush_all()
+
+    def _action(self, kind, record, user):
+        """A workflow action of the matrix, as ``user`` (``record`` is theirs already)."""
+        if kind == "approve":
             self.submitted.with_user(user).action_approve()
         elif kind in ("close", "dismiss", "compute"):
             getattr(record, f"action_{kind}")()
@@ -616,8 +622,7 @@ class TestAccessMatrix(KpiCase):
         elif kind in ("settle", "correct"):
             record.action_settle("Checked", corrected_value=4.0 if kind == "correct" else None)
         else:
-            raise NotImplementedError(operation)
-        self.env.flush_all()
+            raise NotImplementedError(kind)
 
     def _allowed(self, model, operation, role):
         """Whether ``role`` may do it; whatever it did is rolled back either way."""

@@ -16,6 +16,10 @@ SECRET = "Plat-S3cret/echo+4711="
 BADGES = ("1001", "1002", "1003", "1004", "1005")
 
 
+class ServerStopped(Exception):
+    """The Odoo server stopped in the middle of a run (a restart, a killed worker)."""
+
+
 class PlatformE2E:
     """The tests every platform passes; a subclass names its kind and fake server."""
 
@@ -116,6 +120,40 @@ class PlatformE2E:
         self.assertEqual(first.created_count + second.created_count, self.expected)
         self.assertEqual(len(self._attendances()), self.expected)
         self.assertCounts(self._run(), unchanged=self.expected)
+
+    def test_a_run_killed_half_way_is_started_again_without_loss_or_double(self):
+        """The server dies after the first batch of a run was written (a scheduled
+        run commits each batch): the next run reads everything again, finds the
+        first batch through its bindings and writes only the rest."""
+        Connector = type(self.env["okr.connector"])
+        import_batches = Connector._import_batches
+
+        def one_batch_then_killed(connector, log, entries, warnings):
+            first = connector._batches(entries)[0]
+            import_batches(connector, log, first, warnings)
+            raise ServerStopped
+
+        # Not assertRaises: Odoo's rolls back what the killed run had written.
+        stopped = False
+        with (
+            patch("odoo.addons.okr_addon.okr_addon.models.okr_connector_run.BATCH_SIZE", 40),
+            patch.object(Connector, "_import_batches", one_batch_then_killed),
+        ):
+            try:
+                self._run()
+            except ServerStopped:
+                stopped = True
+        self.assertTrue(stopped)
+        written = len(self._attendances())
+        self.assertTrue(0 < written < self.expected, written)
+        killed = self.env["okr.sync.log"].search([("connector_id", "=", self.connector.id)])
+        self.assertEqual(killed.state, "running")
+
+        again = self._run()
+        self.assertEqual(again.state, "success", again.message)
+        self.assertCounts(again, created=self.expected - written, unchanged=written)
+        self.assertEqual(len(self._attendances()), self.expected, "nothing lost, nothing twice")
+        self.assertNotEqual(killed.state, "running", "the killed run's log is closed")
 
     def test_token_expiring_in_the_middle_of_a_run_is_renewed(self):
         self._run()
