@@ -100,22 +100,21 @@ class OkrConnectorUser(models.Model):
     @api.model
     def _okr_sync_directory(self, connector, platform_users):
         """Record ``platform_users`` (connectors.platforms.PlatformUser) of ``connector``
-        and match the new, the changed and the not yet matched to employees."""
+        and match the new, the changed and the not yet matched to employees.
+
+        New users are created in one batch with their match; only the known users
+        whose details changed (or who are still without an employee) are written."""
         Users = self.sudo().with_context(okr_platform_sync=True)
         known = {
             user.platform_user_id: user
             for user in Users.search([("connector_id", "=", connector.id)])
         }
-        to_match = Users.browse()
+        new, to_match = {}, Users.browse()
         for person in platform_users:
             details = {name: getattr(person, name) or False for name in DETAILS}
             user = known.get(person.user_id)
             if user is None:
-                user = Users.create(
-                    {"connector_id": connector.id, "platform_user_id": person.user_id, **details}
-                )
-                known[person.user_id] = user
-                to_match |= user
+                new.setdefault(person.user_id, details)
                 continue
             changed = {name: value for name, value in details.items() if user[name] != value}
             if changed:
@@ -126,31 +125,54 @@ class OkrConnectorUser(models.Model):
                 changed or user.state != "matched" or not user.employee_id
             ):
                 to_match |= user
-        to_match._okr_match(connector)
+        people = {("new", user_id): details for user_id, details in new.items()}
+        people.update({user.id: {key: user[key] for key in DETAILS} for user in to_match})
+        answers = self._okr_answers(connector, people)
+        Users.create(
+            [
+                {
+                    "connector_id": connector.id,
+                    "platform_user_id": user_id,
+                    **details,
+                    **answers[("new", user_id)],
+                }
+                for user_id, details in new.items()
+            ]
+        )
+        for user in to_match:
+            user.write(answers[user.id])
 
-    def _okr_match(self, connector):
-        """Match these users to the employees of ``connector``'s company."""
-        if not self:
-            return
+    @api.model
+    def _okr_answers(self, connector, people):
+        """{key: values of a user's match} for ``people`` ({key: their details}),
+        matched to the employees of ``connector``'s company (one search; read as
+        superuser: the connector's run checked its caller, an OKR administrator)."""
+        if not people:
+            return {}
         order = platform_match.parse_order(connector.match_order)
-        Employee = self.env["hr.employee"].sudo()
-        employees = Employee.search_read(
-            [("company_id", "=", connector.company_id.id)],
-            [EMPLOYEE_FIELDS[key] for key in order],
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_read(
+                [("company_id", "=", connector.company_id.id)],
+                [EMPLOYEE_FIELDS[key] for key in order],
+            )
         )
         values = {row["id"]: {key: row[EMPLOYEE_FIELDS[key]] for key in order} for row in employees}
-        people = {user.id: {key: user[key] for key in order} for user in self}
-        answers = platform_match.match_all(people, values, order)
-        for user in self:
-            state, employee_id, candidates, key = answers[user.id]
-            user.write(
-                {
-                    "state": state,
-                    "employee_id": employee_id or False,
-                    "candidate_ids": [fields.Command.set(candidates)],
-                    "match_key": key or False,
-                }
-            )
+        found = platform_match.match_all(
+            {key: {name: details[name] for name in order} for key, details in people.items()},
+            values,
+            order,
+        )
+        return {
+            key: {
+                "state": state,
+                "employee_id": employee_id or False,
+                "candidate_ids": [fields.Command.set(candidates)],
+                "match_key": match_key or False,
+            }
+            for key, (state, employee_id, candidates, match_key) in found.items()
+        }
 
     @api.model
     def _okr_employees(self, connector, platform_user_ids):
