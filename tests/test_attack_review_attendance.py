@@ -56,13 +56,23 @@ class TestAttackReconcile(ReconcileCase):
         self.assertFalse(line.held)
 
         self._kiosk(self.emp_worker, "18:00", "22:00")
-        self._reconcile()
+        # HR computes before any import or schedule came by: the day is compared again.
+        run.with_user(self.user_admin).action_compute()
         self.assertEqual(day.state, "disagree")
         self.assertFalse(day.resolution or day.resolved_by)
         self.assertEqual(day.activity_ids.user_id, self.user_manager, "reviewed again")
         self.assertIn("changed after it was resolved", " ".join(day.message_ids.mapped("body")))
-        run.with_user(self.user_admin).action_compute()
         self.assertTrue(line.held)
+
+    def test_an_attendance_added_after_approval_does_not_post_unreviewed(self):
+        day = self._disagreement()
+        self._source(day).with_user(self.user_manager).action_use_source()
+        run = self._approve(self._computed_run())
+        self._kiosk(self.emp_worker, "18:00", "22:00")
+        posted = run.with_user(self.user_admin).action_post()
+        self.assertEqual(self._amounts(posted), [("Zhang San", -300.0)], "Wang Wu waits")
+        self.assertEqual(day.state, "disagree")
+        self.assertTrue(self._line(run, self.emp_worker).held)
 
     def test_a_replaced_day_stays_resolved_through_later_imports(self):
         day = self._disagreement()

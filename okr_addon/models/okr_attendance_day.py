@@ -374,13 +374,16 @@ class OkrAttendanceDay(models.Model):
         return self._okr_reconcile_period(date_to - datetime.timedelta(days=days), date_to)
 
     @api.model
-    def _okr_reconcile_period(self, date_from, date_to, companies=None):
+    def _okr_reconcile_period(self, date_from, date_to, companies=None, employees=None):
         """Refresh every employee-day with an attendance or a reconciled record
-        between the two dates, of ``companies`` (None: all). Read with sudo: the
-        callers checked HR (``action_reconcile_recent``) or are the schedule."""
+        between the two dates, of ``companies`` (None: all), of ``employees`` only
+        when given. Read with sudo: the callers checked HR (``action_reconcile_recent``,
+        computing or posting a run) or are the schedule."""
         period = [("date", ">=", date_from), ("date", "<=", date_to)]
         own = [("company_id", "in", companies.ids)] if companies is not None else []
         theirs = [("employee_id.company_id", "in", companies.ids)] if companies is not None else []
+        if employees is not None:
+            period.append(("employee_id", "in", employees.ids))
         keys = {
             (employee.id, day)
             for employee, day in self.env["hr.attendance"]
