@@ -160,3 +160,22 @@ class TestAttackPlatformConnector(PlatformCase):
 
         self.assertEqual(days_of("1001"), [2, 3])
         self.assertEqual(days_of("1002"), [4], "only what came after the change")
+
+    def test_an_employee_moved_to_another_company_takes_no_more_punches(self):
+        """Company B's platform keeps a user whose employee HR moved to company A:
+        B's connector does not write A's attendances (nor stop on them)."""
+        self._double(month_punches(["u1001", "u1002"], days=[2]))
+        connector = self._platform_connector()
+        self._run(connector)
+        other = self.env["res.company"].create({"name": "Other Plant"})
+        moved = self.by_badge["1001"]
+        moved.write({"company_id": other.id, "department_id": False, "parent_id": False})
+        self._double(month_punches(["u1001", "u1002"], days=[2, 3]))
+        log = self._run(connector)
+        self.assertCounts(log, created=1, unchanged=1, failed=2)
+        user = self._users(connector).filtered(lambda u: u.platform_user_id == "u1001")
+        self.assertEqual((user.state, user.employee_id), ("unmatched", moved.browse()))
+        for line in log.line_ids.filtered(lambda line: line.kind == "failed"):
+            self.assertIn("(id u1001) is not matched to an employee", line.reason)
+        attendances = self.env["hr.attendance"].search([("employee_id", "=", moved.id)])
+        self.assertEqual(sorted(a.check_in.day for a in attendances), [2])

@@ -121,9 +121,12 @@ class OkrConnectorUser(models.Model):
             if changed:
                 user.write(changed)
             # HR's answers stay; the others are matched again when they changed, were
-            # not matched, or lost their employee (deleted).
-            if user.state != "manual" and (
-                changed or user.state != "matched" or not user.employee_id
+            # not matched, or lost their employee (deleted). An employee moved to
+            # another company is lost too, whoever chose them.
+            moved = user.employee_id and user.employee_id.company_id != connector.company_id
+            if moved or (
+                user.state != "manual"
+                and (changed or user.state != "matched" or not user.employee_id)
             ):
                 to_match |= user
         to_match._okr_match(connector)
@@ -154,12 +157,14 @@ class OkrConnectorUser(models.Model):
 
     @api.model
     def _okr_employees(self, connector, platform_user_ids):
-        """{platform user id: employee} of the users of ``connector`` with an employee."""
+        """{platform user id: employee} of the users of ``connector`` with an employee
+        of the connector's company (one moved to another company since takes no
+        more punches from this platform: HR matches the user again)."""
         users = self.sudo().search(
             [
                 ("connector_id", "=", connector.id),
                 ("platform_user_id", "in", list(platform_user_ids)),
-                ("employee_id", "!=", False),
+                ("employee_id.company_id", "=", connector.company_id.id),
             ]
         )
         return {user.platform_user_id: user.employee_id for user in users}
