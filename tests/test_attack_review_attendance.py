@@ -42,6 +42,25 @@ class TestAttackReconcile(ReconcileCase):
         run.with_user(self.user_admin).action_compute()
         self.assertFalse(line.held)
 
+    def test_a_kiosk_check_in_delays_a_deduction_only_until_the_manager_resolves(self):
+        """Zhang San (a deduction of the gated rule) makes his day disagree at the
+        kiosk: the deduction waits, his manager gets the to-do, and once resolved the
+        deduction posts, once (docs/security.md, Known limits)."""
+        day = self._disagreement(self.emp_colleague)
+        self.assertEqual(day.activity_ids.user_id, self.user_manager)
+        run = self._approve(self._computed_run())
+        line = self._line(run, self.emp_colleague)
+        self.assertLess(line.amount, 0)
+        self.assertTrue(line.held)
+        posted = run.with_user(self.user_admin).action_post()
+        self.assertEqual(self._amounts(posted), [("Wang Wu", 500.0)], "the rest posts")
+        with self.assertRaises(AccessError):
+            self._source(day).with_user(self.user_colleague).action_use_source()
+        self._source(day).with_user(self.user_manager).action_use_source()
+        posted = run.with_user(self.user_admin).action_post()
+        self.assertEqual(self._amounts(posted), [("Zhang San", -300.0)])
+        self.assertFalse(run.with_user(self.user_admin).action_post(), "never twice")
+
     def test_a_resolved_day_whose_attendances_change_is_reconciled_again(self):
         """Once the manager resolved the day, an attendance added to it (a kiosk
         check-in, a hand entry) does not pass as resolved: the day disagrees again
