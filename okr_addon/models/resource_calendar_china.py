@@ -78,8 +78,8 @@ class ResourceCalendar(models.Model):
         changed only by someone allowed in every company."""
         if self.env.is_superuser() or not self.filtered(lambda c: not c.company_id):
             return
-        everyone = self.env["res.company"].sudo().search([])
-        if everyone - self.env.user.company_ids:
+        elsewhere = [("id", "not in", self.env.user.company_ids.ids)]
+        if self.env["res.company"].sudo().search_count(elsewhere, limit=1):
             raise AccessError(
                 self.env._(
                     "%(schedules)s is shared by every company: its holidays and make-up "
