@@ -198,3 +198,22 @@ class TestAttackPlatformConnector(PlatformCase):
             self.assertIn("(id u1001) is not matched to an employee", line.reason)
         attendances = self.env["hr.attendance"].search([("employee_id", "=", moved.id)])
         self.assertEqual(sorted(a.check_in.day for a in attendances), [2])
+
+    def test_hr_cannot_dress_a_choice_up_as_a_match(self):
+        """Pointing a platform user at someone is HR's right, and shows as *Set by
+        HR*: a crafted write of the state or the key it was matched by (with the
+        runs' former context key) is refused."""
+        self._double(month_punches(["u1001"], days=[2]))
+        connector = self._platform_connector()
+        self._run(connector)
+        user = self._users(connector).filtered(lambda u: u.platform_user_id == "u1001")
+        as_hr = user.with_user(self.user_admin).with_context(okr_platform_sync=True)
+        for vals in (
+            {"state": "matched"},
+            {"employee_id": self.by_badge["1002"].id, "match_key": "mobile"},
+            {"mobile": "13800000002"},
+        ):
+            with self.assertRaises(AccessError):
+                as_hr.write(vals)
+        as_hr.write({"employee_id": self.by_badge["1002"].id})
+        self.assertEqual((user.state, user.match_key), ("manual", False))

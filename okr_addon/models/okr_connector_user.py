@@ -10,6 +10,7 @@ not guessed: the user is *ambiguous* until HR chooses. What HR sets in the
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..logic import platform_match
 
@@ -21,6 +22,9 @@ EMPLOYEE_FIELDS = {
     "name": "name",
 }
 DETAILS = ("name", "mobile", "job_number", "email")
+# What the runs decide (with sudo, once okr.connector._run checked the caller): a
+# generic write, HR's included, does not, whatever context it sends.
+RUN_FIELDS = {"connector_id", "platform_user_id", *DETAILS, "state", "match_key", "candidate_ids"}
 
 
 class OkrConnectorUser(models.Model):
@@ -91,9 +95,19 @@ class OkrConnectorUser(models.Model):
             user.state_rank = ranks.get(user.state, 4)
 
     def write(self, vals):
-        if "employee_id" in vals and not self.env.context.get("okr_platform_sync"):
-            # HR's answer: kept by every later run (cleared: matched again by the next run).
-            vals = {**vals, "state": "manual" if vals["employee_id"] else "unmatched"}
+        if not self.env.su:
+            if RUN_FIELDS & set(vals):
+                raise AccessError(
+                    self.env._(
+                        "A platform user's details and how they were matched are set by "
+                        "the connector's runs: choose the employee only."
+                    )
+                )
+            if "employee_id" in vals:
+                # HR's answer: kept by every later run (cleared: matched again by the
+                # next run).
+                state = "manual" if vals["employee_id"] else "unmatched"
+                vals = {**vals, "state": state, "match_key": False}
         return super().write(vals)
 
     # --- a run -------------------------------------------------------------------------
@@ -101,7 +115,7 @@ class OkrConnectorUser(models.Model):
     def _okr_sync_directory(self, connector, platform_users):
         """Record ``platform_users`` (connectors.platforms.PlatformUser) of ``connector``
         and match the new, the changed and the not yet matched to employees."""
-        Users = self.sudo().with_context(okr_platform_sync=True)
+        Users = self.sudo()
         known = {
             user.platform_user_id: user
             for user in Users.search([("connector_id", "=", connector.id)])
