@@ -2,6 +2,7 @@ from . import (
     test_access_matrix,
     test_alerts,
     test_attack_review,
+    test_attack_review_attendance,
     test_attendance_reconcile,
     test_china_calendar,
     test_connector_attendance,

@@ -173,6 +173,7 @@ MATRIX = {
         "write:used_odoo": NOBODY,
         "write:resolved_by": NOBODY,
         "write:resolution": NOBODY,
+        "write:resolved_attendances": NOBODY,
         # the employee's manager or HR of the company, never the employee
         "use_source": MANAGER_AND_HR,
     },
@@ -571,6 +572,7 @@ class TestAccessMatrix(KpiCase):
             ("okr.attendance.day", "used_odoo"): True,
             ("okr.attendance.day", "resolved_by"): self.users["employee"].id,
             ("okr.attendance.day", "resolution"): "confirmed",
+            ("okr.attendance.day", "resolved_attendances"): "[]",
             ("okr.attendance.day.source", "first_in"): datetime.datetime(2026, 11, 3, 1, 0),
             ("okr.dispute", "state"): "confirmed",
             ("okr.dispute", "reason"): "Another reason",

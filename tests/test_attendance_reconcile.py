@@ -20,8 +20,10 @@ def csv_bytes(*lines):
     return "\n".join(["No.,Name,Time,State", *lines]).encode()
 
 
-@tagged("post_install", "-at_install")
-class TestAttendanceReconcile(IncentiveCase):
+class ReconcileCase(IncentiveCase):
+    """A terminal beside the kiosk for Wang Wu, Li Na and Chen Jing, in Shanghai; the
+    rule pays only on reconciled attendance."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -77,7 +79,9 @@ class TestAttendanceReconcile(IncentiveCase):
         run.with_user(self.user_admin).action_compute()
         return run
 
-    # ------------------------------------------------------------------
+
+@tagged("post_install", "-at_install")
+class TestAttendanceReconcile(ReconcileCase):
     def test_terminal_and_kiosk_agreeing_within_tolerance_and_the_kept_row(self):
         kiosk = self._kiosk(self.emp_worker, "08:00", "17:00")
         log = self._terminal_file(self.emp_worker, "08:02", "17:05")

@@ -83,14 +83,20 @@ class OkrAttendanceDay(models.Model):
                 used = day.source_ids.browse()
             day.used_source_id = used[:1]
 
-    @api.depends("source_ids.first_in", "source_ids.last_out", "source_ids.name")
+    @api.depends(
+        "source_ids.first_in", "source_ids.last_out", "source_ids.name", "source_ids.status"
+    )
     def _compute_summary(self):
+        Source = self.env["okr.attendance.day.source"]
+        absent = dict(Source._fields["status"]._description_selection(self.env))["absent"]
         for day in self:
             tz = day.employee_id.sudo()._get_tz()
             day.summary = " vs ".join(
                 f"{source.name} {reconcile.span_text(source._view(), tz)}"
-                for source in day.source_ids
                 if source.first_in or source.last_out
+                else f"{source.name} {absent}"
+                for source in day.source_ids
+                if source.first_in or source.last_out or source.status == "absent"
             )
 
     @api.depends("employee_id", "date")
@@ -239,7 +245,9 @@ class OkrAttendanceDay(models.Model):
         days = self._okr_days(keys)
         if create:
             days.update(self._okr_days(with_own - set(days), create=True))
-        open_days = {key: day for key, day in days.items() if day.state != "resolved"}
+        # A resolved day stays as it was resolved, unless its attendances changed since
+        # (okr_attendance_day_source.py): then it is reconciled again.
+        open_days = self._okr_open_days(days, per_key)
         self._okr_odoo_lines(open_days, per_key, bound)
         self._okr_states(open_days, per_key, bound)._okr_ask_review()
         return self.browse([day.id for day in days.values()])
@@ -300,7 +308,10 @@ class OkrAttendanceDay(models.Model):
         disagreeing = self.browse()
         changes = collections.defaultdict(list)
         for key, day in days.items():
-            sources = day.source_ids.filtered(lambda s: s.first_in or s.last_out)
+            # A platform's "absent" is a view too: no times, which disagrees with any.
+            sources = day.source_ids.filtered(
+                lambda s: s.first_in or s.last_out or s.status == "absent"
+            )
             state = reconcile.day_state(
                 [s._view() for s in sources], day.company_id.okr_attendance_tolerance
             )
@@ -363,13 +374,16 @@ class OkrAttendanceDay(models.Model):
         return self._okr_reconcile_period(date_to - datetime.timedelta(days=days), date_to)
 
     @api.model
-    def _okr_reconcile_period(self, date_from, date_to, companies=None):
+    def _okr_reconcile_period(self, date_from, date_to, companies=None, employees=None):
         """Refresh every employee-day with an attendance or a reconciled record
-        between the two dates, of ``companies`` (None: all). Read with sudo: the
-        callers checked HR (``action_reconcile_recent``) or are the schedule."""
+        between the two dates, of ``companies`` (None: all), of ``employees`` only
+        when given. Read with sudo: the callers checked HR (``action_reconcile_recent``,
+        computing or posting a run) or are the schedule."""
         period = [("date", ">=", date_from), ("date", "<=", date_to)]
         own = [("company_id", "in", companies.ids)] if companies is not None else []
         theirs = [("employee_id.company_id", "in", companies.ids)] if companies is not None else []
+        if employees is not None:
+            period.append(("employee_id", "in", employees.ids))
         keys = {
             (employee.id, day)
             for employee, day in self.env["hr.attendance"]

@@ -148,6 +148,7 @@ class OkrAttendanceDaySource(models.Model):
                 "used_odoo": not self.connector_id,
                 "resolved_by": self.env.uid,
                 "date_resolved": fields.Datetime.now(),
+                "resolved_attendances": day._okr_attendance_print(),
             }
         )
         lines = (
@@ -197,6 +198,11 @@ class OkrAttendanceDaySource(models.Model):
             (current & Attendance.browse(bound.mapped("res_id"))).unlink()
             bound.unlink()
             return
+        if self.status == "absent" and not (self.first_in or self.last_out):
+            # The platform's verdict "absent" chosen: the day has no attendance.
+            current.unlink()
+            bound.unlink()
+            return
         if not self.first_in:
             raise UserError(self.env._("%(origin)s has no check-in on this day.", origin=self.name))
         current.unlink()
@@ -213,3 +219,66 @@ class OkrAttendanceDaySource(models.Model):
         Binding._bind(
             self.connector_id, "hr.attendance", [(key, created.id) for key in self._punches()]
         )
+
+
+class OkrAttendanceDay(models.Model):
+    _inherit = "okr.attendance.day"
+
+    # What hr.attendance held of the day when it was resolved (JSON of its times):
+    # attendances changed since (a manual entry, a check-in at the kiosk, a
+    # corrected import) reopen the day rather than pass as resolved.
+    resolved_attendances = fields.Text(
+        string="Attendances When Resolved", readonly=True, copy=False
+    )
+
+    def _okr_attendance_print(self, attendances=None):
+        """JSON of the times of ``attendances`` (default: this day's hr.attendance)."""
+        self.ensure_one()
+        if attendances is None:
+            attendances = (
+                self.env["hr.attendance"]
+                .sudo()
+                .search([("employee_id", "=", self.employee_id.id), ("date", "=", self.date)])
+            )
+        return json.dumps(
+            sorted(
+                [
+                    fields.Datetime.to_string(a.check_in),
+                    fields.Datetime.to_string(a.check_out) if a.check_out else "",
+                ]
+                for a in attendances
+            )
+        )
+
+    @api.model
+    def _okr_open_days(self, days, per_key):
+        """The days of ``days`` ({(employee id, date): day}) the refresh brings up to
+        date: those not resolved, and the resolved ones whose attendances (``per_key``)
+        changed since they were resolved, which are reopened (called by the refresh,
+        as the connector's import or HR)."""
+        open_days, reopened = {}, self.browse()
+        for key, day in days.items():
+            if day.state != "resolved":
+                open_days[key] = day
+                continue
+            before = day.resolved_attendances
+            if before and before != day._okr_attendance_print(
+                self.env["hr.attendance"].union(*per_key[key])
+            ):
+                open_days[key] = day
+                reopened |= day
+        if reopened:
+            trusted(reopened.sudo()).write(
+                {
+                    "resolution": False,
+                    "resolved_by": False,
+                    "date_resolved": False,
+                    "resolved_attendances": False,
+                }
+            )
+            body = self.env._(
+                "The attendances of this day changed after it was resolved: it is reconciled again."
+            )
+            for day in reopened.sudo():
+                day.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return open_days

@@ -67,3 +67,21 @@ class OkrCalendarWorkday(models.Model):
         for day in self:
             if not day.weekday:
                 day.weekday = day.calendar_id._okr_first_working_weekday()
+
+    # --- a shared schedule serves every company (resource_calendar_china.py) ----------
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = {vals.get("calendar_id") for vals in vals_list} - {None, False}
+        self.env["resource.calendar"].browse(ids)._okr_check_shared_schedule()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        calendars = self.calendar_id
+        if vals.get("calendar_id"):
+            calendars |= calendars.browse(vals["calendar_id"])
+        calendars._okr_check_shared_schedule()
+        return super().write(vals)
+
+    def unlink(self):
+        self.calendar_id._okr_check_shared_schedule()
+        return super().unlink()

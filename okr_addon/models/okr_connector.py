@@ -310,8 +310,12 @@ class OkrConnector(models.Model):
 
     # --- actions --------------------------------------------------------------------
     def action_test_connection(self):
-        """Call the endpoint once; return a notification with the verdict (never a credential)."""
+        """Call the endpoint once; return a notification with the verdict (never a credential).
+
+        Only who may change the connector (OKR administrators of its company) tests
+        it: the call carries its credentials and may renew a platform's token."""
         self.ensure_one()
+        self.check_access("write")
         if self._kind_spec().reads_file:
             raise UserError(
                 self.env._("A file connector has nothing to connect to: upload a file instead.")

@@ -252,8 +252,10 @@ class OkrConnector(models.Model):
         time.sleep(seconds)
 
     def action_test_connection(self):
-        """For a platform: ask it for an access token with the credentials."""
+        """For a platform: ask it for an access token with the credentials (OKR
+        administrators of the connector's company: the token is renewed with sudo)."""
         self.ensure_one()
+        self.check_access("write")
         if not self.kind_platform:
             return super().action_test_connection()
         client = self._platform_client(max_retries=1)

@@ -10,6 +10,7 @@ not guessed: the user is *ambiguous* until HR chooses. What HR sets in the
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..logic import platform_match
 
@@ -21,6 +22,9 @@ EMPLOYEE_FIELDS = {
     "name": "name",
 }
 DETAILS = ("name", "mobile", "job_number", "email")
+# What the runs decide (with sudo, once okr.connector._run checked the caller): a
+# generic write, HR's included, does not, whatever context it sends.
+RUN_FIELDS = {"connector_id", "platform_user_id", *DETAILS, "state", "match_key", "candidate_ids"}
 
 
 class OkrConnectorUser(models.Model):
@@ -91,9 +95,19 @@ class OkrConnectorUser(models.Model):
             user.state_rank = ranks.get(user.state, 4)
 
     def write(self, vals):
-        if "employee_id" in vals and not self.env.context.get("okr_platform_sync"):
-            # HR's answer: kept by every later run (cleared: matched again by the next run).
-            vals = {**vals, "state": "manual" if vals["employee_id"] else "unmatched"}
+        if not self.env.su:
+            if RUN_FIELDS & set(vals):
+                raise AccessError(
+                    self.env._(
+                        "A platform user's details and how they were matched are set by "
+                        "the connector's runs: choose the employee only."
+                    )
+                )
+            if "employee_id" in vals:
+                # HR's answer: kept by every later run (cleared: matched again by the
+                # next run).
+                state = "manual" if vals["employee_id"] else "unmatched"
+                vals = {**vals, "state": state, "match_key": False}
         return super().write(vals)
 
     # --- a run -------------------------------------------------------------------------
@@ -104,7 +118,7 @@ class OkrConnectorUser(models.Model):
 
         New users are created in one batch with their match; only the known users
         whose details changed (or who are still without an employee) are written."""
-        Users = self.sudo().with_context(okr_platform_sync=True)
+        Users = self.sudo()
         known = {
             user.platform_user_id: user
             for user in Users.search([("connector_id", "=", connector.id)])
@@ -120,9 +134,12 @@ class OkrConnectorUser(models.Model):
             if changed:
                 user.write(changed)
             # HR's answers stay; the others are matched again when they changed, were
-            # not matched, or lost their employee (deleted).
-            if user.state != "manual" and (
-                changed or user.state != "matched" or not user.employee_id
+            # not matched, or lost their employee (deleted). An employee moved to
+            # another company is lost too, whoever chose them.
+            moved = user.employee_id and user.employee_id.company_id != connector.company_id
+            if moved or (
+                user.state != "manual"
+                and (changed or user.state != "matched" or not user.employee_id)
             ):
                 to_match |= user
         people = {("new", user_id): details for user_id, details in new.items()}
@@ -176,12 +193,14 @@ class OkrConnectorUser(models.Model):
 
     @api.model
     def _okr_employees(self, connector, platform_user_ids):
-        """{platform user id: employee} of the users of ``connector`` with an employee."""
+        """{platform user id: employee} of the users of ``connector`` with an employee
+        of the connector's company (one moved to another company since takes no
+        more punches from this platform: HR matches the user again)."""
         users = self.sudo().search(
             [
                 ("connector_id", "=", connector.id),
                 ("platform_user_id", "in", list(platform_user_ids)),
-                ("employee_id", "!=", False),
+                ("employee_id.company_id", "=", connector.company_id.id),
             ]
         )
         return {user.platform_user_id: user.employee_id for user in users}

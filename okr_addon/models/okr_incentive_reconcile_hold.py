@@ -6,7 +6,8 @@ it and posts the rest (the hold of ``okr_incentive_hold.py``); resolving the
 day with the source hr.attendance already holds releases it; resolving with
 another source keeps it held until HR recomputes the run, which reads the
 replaced attendance. Holds are refreshed with the disputes' ones, when a run
-is computed and before it is posted.
+is computed and before it is posted, after the days of its period are
+reconciled again (an attendance changed since the last import counts).
 """
 
 from odoo import api, fields, models
@@ -130,12 +131,16 @@ class OkrAttendanceDay(models.Model):
         gated = lines.filtered(lambda line: line.rule_id.okr_reconciled_only)
         disagreeing = self.browse()
         if gated:
+            date_from, date_to = min(gated.mapped("date_from")), max(gated.mapped("date_to"))
+            # The days as they are now, not as the last import or schedule left them:
+            # an attendance changed since (a resolved day included) is compared again.
+            self._okr_reconcile_period(date_from, date_to, employees=gated.employee_id)
             disagreeing = self.sudo().search(
                 [
                     ("employee_id", "in", gated.employee_id.ids),
                     ("state", "=", "disagree"),
-                    ("date", ">=", min(gated.mapped("date_from"))),
-                    ("date", "<=", max(gated.mapped("date_to"))),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
                 ]
             )
         by_employee = disagreeing.grouped("employee_id")

@@ -70,6 +70,25 @@ class ResourceCalendar(models.Model):
                     schedules=", ".join(foreign.mapped("display_name")),
                 )
             )
+        self._okr_check_shared_schedule()
+
+    def _okr_check_shared_schedule(self):
+        """A schedule without a company serves every company: its public holidays and
+        make-up working days (the days every company's attendance KPIs expect) are
+        changed only by someone allowed in every company."""
+        if self.env.is_superuser() or not self.filtered(lambda c: not c.company_id):
+            return
+        elsewhere = [("id", "not in", self.env.user.company_ids.ids)]
+        if self.env["res.company"].sudo().search_count(elsewhere, limit=1):
+            raise AccessError(
+                self.env._(
+                    "%(schedules)s is shared by every company: its holidays and make-up "
+                    "working days are changed by someone allowed in all of them.",
+                    schedules=", ".join(
+                        self.filtered(lambda c: not c.company_id).mapped("display_name")
+                    ),
+                )
+            )
 
     def _okr_china_years(self):
         """Years already imported into this schedule (an official holiday or
