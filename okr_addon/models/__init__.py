@@ -73,6 +73,7 @@ from . import okr_incentive_hold
 # After the attendance day and the incentive hold they extend.
 from . import (
     okr_attendance_day,
+    okr_attendance_day_period,
     okr_attendance_day_source,
     okr_demo_history_reconcile,
     okr_incentive_reconcile_hold,
