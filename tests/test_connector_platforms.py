@@ -324,10 +324,14 @@ class TestPlatformConnector(PlatformCase):
     def test_form_of_a_platform_kind(self):
         form = Form(self.env["okr.connector"].with_user(self.user_admin))
         form.name = "Feishu punches"
+        self.assertEqual(form.lookback_days, 7)
         form.kind = "attendance_feishu"
         self.assertEqual(form.endpoint_url, "https://open.feishu.cn/open-apis/")
+        self.assertEqual(form.lookback_days, 31, "a platform reads a payroll month back")
+        form.lookback_days = 20
         form.kind = "attendance_wecom"
         self.assertEqual(form.endpoint_url, "https://qyapi.weixin.qq.com/cgi-bin/")
+        self.assertEqual(form.lookback_days, 20, "HR's own period is kept")
         form.platform_key = "ww-corp"
         form.platform_secret = SECRET
         connector = form.save()

@@ -20,6 +20,8 @@ from ...connectors.http import ApiClient
 from ..logic import platform_match
 
 ADMIN = "okr_addon.group_okr_admin"
+# Days a new platform connector reads back: a payroll month, whatever day it runs.
+PLATFORM_LOOKBACK_DAYS = 31
 
 
 class _ConnectorTokenStore:
@@ -130,11 +132,16 @@ class OkrConnector(models.Model):
     # --- settings -------------------------------------------------------------------
     @api.onchange("kind")
     def _onchange_kind_platform_url(self):
-        """A platform kind calls the platform's own address unless told otherwise."""
+        """A platform kind calls the platform's own address unless told otherwise,
+        and reads a month back (a payroll month) unless HR chose another period."""
         bases = set(platform_adapters.BASE_URLS.values())
         spec = kinds.KINDS.get(self.kind)
-        if spec and spec.platform and (not self.endpoint_url or self.endpoint_url in bases):
+        if not (spec and spec.platform):
+            return
+        if not self.endpoint_url or self.endpoint_url in bases:
             self.endpoint_url = platform_adapters.BASE_URLS[spec.platform]
+        if self.lookback_days == self._fields["lookback_days"].default(self):
+            self.lookback_days = PLATFORM_LOOKBACK_DAYS
 
     @api.model_create_multi
     def create(self, vals_list):
