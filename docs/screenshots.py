@@ -45,6 +45,7 @@ DASHBOARD_READY = ".o_spreadsheet_dashboard_action .o-grid"
 ERROR_SELECTORS = (".o_error_dialog", ".o_dialog .modal-title:has-text('Error')")
 # Users whose screens are shot: their language follows --lang.
 DEMO_LOGINS = ("admin", "li.na", "wang.wu", "zhang.san")
+DEMO_TZ = "Europe/Brussels"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # The shots, in the order they are taken; --only picks some of them.
 SHOTS = (
@@ -56,6 +57,7 @@ SHOTS = (
     "employee-profile",
     "profile",
     "team-board",
+    "reconcile-day",
     "phone-checkin",
     "earnings-preview",
     "phone-kiosk",
@@ -102,6 +104,9 @@ class Shooter:
             is_mobile=width < 500,
             has_touch=width < 500,
             locale=self.lang.replace("_", "-"),
+            # The demo's working schedules and terminal are on this clock: times read
+            # the same in lists (the browser's zone) and in notes (the employee's).
+            timezone_id=DEMO_TZ,
         )
         # Pages without a user (the kiosk) follow the visitor's language cookie.
         context.add_cookies([{"name": "frontend_lang", "value": self.lang, "url": self.url}])
@@ -352,6 +357,22 @@ class Shooter:
         self.save(page, "team-board")
         context.close()
 
+    def reconcile_day(self):
+        """The workshop lead's review of a day two attendance sources disagree on."""
+        context, page = self.context(1366, 760, login="li.na")
+        self.web_client(
+            page, "/odoo/action-okr_addon.okr_attendance_day_to_review_action", "reconcile"
+        )
+        rows = page.locator(".o_data_row")
+        if not rows.count():
+            self.problems.append("reconcile: no day to review")
+        else:
+            rows.first.click()
+            page.wait_for_selector(".o_form_view", timeout=30_000)
+            self.settle(page)
+        self.save(page, "reconcile-day")
+        context.close()
+
     def phone(self, only):
         if {"phone-checkin", "earnings-preview"} & only:
             context, page = self.context(375, 812, scale=2, login="zhang.san")
@@ -432,6 +453,8 @@ def main():
         shooter.hr_files(only)
         if "team-board" in only:
             shooter.team_board()
+        if "reconcile-day" in only:
+            shooter.reconcile_day()
         shooter.phone(only)
         browser.close()
     for problem in shooter.problems:

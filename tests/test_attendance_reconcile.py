@@ -112,6 +112,18 @@ class TestAttendanceReconcile(ReconcileCase):
         )
         self.assertEqual(day.state, "disagree")
 
+    def test_the_review_to_do_speaks_the_managers_language(self):
+        """Whoever's import found the disagreement (HR in English, the nightly
+        schedule), a Chinese workshop lead reads the to-do in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["okr_addon"], ["zh_CN"], overwrite=True)
+        self.user_manager.lang = "zh_CN"
+        day = self._disagreement()
+        activity = day.activity_ids
+        self.assertEqual(activity.user_id, self.user_manager)
+        self.assertEqual(activity.summary, f"核对 {day.display_name} 的考勤")
+        self.assertIn("Odoo（自助终端 / 手工） 08:31–17:04", str(activity.note))
+
     def test_disagreement_holds_the_gated_line_the_rest_posts_and_resolving_pays_once(self):
         day = self._disagreement()
         self.assertEqual(day.state, "disagree")

@@ -337,11 +337,13 @@ class OkrAttendanceDay(models.Model):
             reviewer = Dispute._settler_for(day.employee_id)
             if not reviewer:
                 continue
+            # Worded in the reviewer's language, whoever's run found the disagreement.
+            worded = day.with_context(lang=reviewer.lang or "en_US")
             day.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=reviewer.id,
-                summary=self.env._("Reconcile attendance of %(day)s", day=day.display_name),
-                note=day.summary,
+                summary=worded.env._("Reconcile attendance of %(day)s", day=worded.display_name),
+                note=worded.summary,
             )
 
 
