@@ -307,3 +307,47 @@ class TestIncentivePool(IncentiveCase):
         )
         run.action_compute()
         self.assertFalse(any(run.line_ids.mapped("held")))
+
+    # Pay only on reconciled attendance: one member's disagreeing day moves the split.
+    def _disagreeing_day(self):
+        """Huang Min's 2026-11-03: Odoo has 00:00–04:00 (UTC), a terminal 00:40–06:00."""
+        terminal = self.env["okr.connector"].create(
+            {"name": "Line B terminal", "kind": "attendance_csv", "tz": "UTC"}
+        )
+        self.operator.tz = "UTC"
+        day = self.env["okr.attendance.day"]._okr_record_punches(
+            terminal,
+            [
+                (
+                    self.operator.id,
+                    "T-1",
+                    datetime.datetime(2026, 11, 3, 0, 40),
+                    datetime.datetime(2026, 11, 3, 6, 0),
+                )
+            ],
+        )
+        self.assertEqual(day.state, "disagree", day.summary)
+        return day
+
+    def test_a_members_unreconciled_day_holds_every_share_of_a_pool_split_by_hours(self):
+        self._line_scrap(3.8)
+        self._disagreeing_day()
+        run = self._run(self._pool_rule(okr_reconciled_only=True))
+        run.action_compute()
+        shares = run.line_ids.filtered("team_key")
+        self.assertEqual(len(shares), 3)
+        self.assertTrue(all(shares.mapped("held")), shares.mapped("hold_reason"))
+        lead = shares.filtered(lambda line: line.employee_id == self.lead)
+        self.assertIn(
+            "held: attendance of Huang Min on 2026-11-03 not reconciled", lead.hold_reason
+        )
+        own = shares.filtered(lambda line: line.employee_id == self.operator)
+        self.assertIn("held: attendance of 2026-11-03 not reconciled", own.hold_reason)
+
+    def test_an_equal_split_waits_only_for_the_members_own_day(self):
+        self._line_scrap(3.8)
+        self._disagreeing_day()
+        run = self._run(self._pool_rule(split_key="equal", okr_reconciled_only=True))
+        run.action_compute()
+        held = run.line_ids.filtered("held")
+        self.assertEqual(held.employee_id, self.operator, run.line_ids.mapped("hold_reason"))

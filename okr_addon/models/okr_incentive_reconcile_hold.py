@@ -1,7 +1,8 @@
 """Pay only on reconciled attendance: a rule's option, and the lines it holds.
 
 An employee's line of a rule with *Pay Only on Reconciled Attendance* is held
-while a day of its period has attendance sources that disagree. Posting skips
+while a day of its period has attendance sources that disagree (a team pool
+shared by hours: a day of any member holds every share). Posting skips
 it and posts the rest (the hold of ``okr_incentive_hold.py``); resolving the
 day with the source hr.attendance already holds releases it; resolving with
 another source keeps it held until HR recomputes the run, which reads the
@@ -65,6 +66,16 @@ class OkrIncentiveLine(models.Model):
                             "held: attendance of %(date)s was replaced; recompute the run "
                             "before posting",
                             date=day.date,
+                        )
+                    )
+                elif day.employee_id != line.employee_id:
+                    reasons.append(
+                        self.env._(
+                            "held: attendance of %(employee)s on %(date)s not reconciled "
+                            "(%(sources)s), which moves every share of the pool",
+                            employee=day.employee_id.name,
+                            date=day.date,
+                            sources=day.summary,
                         )
                     )
                 else:
@@ -144,11 +155,14 @@ class OkrAttendanceDay(models.Model):
                 ]
             )
         by_employee = disagreeing.grouped("employee_id")
+        members = self._okr_pool_members(gated)
         for line in lines:
             wanted = self.browse()
             if line in gated:
-                wanted = by_employee.get(line.employee_id, self.browse()).filtered(
-                    lambda day, x=line: x.date_from <= day.date <= x.date_to
+                wanted = (
+                    self.browse()
+                    .union(*(by_employee.get(member, self.browse()) for member in members[line]))
+                    .filtered(lambda day, x=line: x.date_from <= day.date <= x.date_to)
                 )
             if not recomputed:
                 wanted |= line.hold_attendance_day_ids.filtered(
@@ -156,3 +170,22 @@ class OkrAttendanceDay(models.Model):
                 )
             if wanted != line.hold_attendance_day_ids:
                 trusted(line).write({"hold_attendance_day_ids": [Command.set(wanted.ids)]})
+
+    @api.model
+    def _okr_pool_members(self, lines):
+        """{line: the employees whose days it waits for}: its own employee, or every
+        member of its team pool when the pool is shared by hours (one member's day
+        moves every share, as for disputes)."""
+        teams = {}
+        by_hours = lines.filtered(
+            lambda line: line.team_key and line.rule_id.split_key in ("hours", "hours_coefficient")
+        )
+        for line in by_hours:
+            key = (line.run_id.id, line.rule_id.id, line.team_key)
+            teams[key] = teams.get(key, line.employee_id.browse()) | line.employee_id
+        return {
+            line: teams[(line.run_id.id, line.rule_id.id, line.team_key)]
+            if line in by_hours
+            else line.employee_id
+            for line in lines
+        }
