@@ -102,35 +102,24 @@ class OkrSyncLog(models.Model):
     def _add_failures(self, failures):
         """Add the failed rows ``failures`` (row, field, reason, raw values) to this log
         (the lines mask the connector's secrets in them)."""
-        self.ensure_one()
-        self.env["okr.sync.log.line"].create(
-            [
-                {
-                    "log_id": self.id,
-                    "row": row,
-                    "field": field or False,
-                    "reason": reason,
-                    "raw": sync.dump_raw(raws) if raws else False,
-                }
-                for row, field, reason, raws in failures
-            ]
+        self._add_lines(
+            (row, field, reason, {"raw": sync.dump_raw(raws) if raws else False})
+            for row, field, reason, raws in failures
         )
 
     def _add_kept(self, kept):
         """Add the rows ``kept`` (row, field, reason) that were not written but kept for
         what they say (an attendance another source already has): not failures, so
         nothing to retry."""
+        self._add_lines((row, field, reason, {"kind": "kept"}) for row, field, reason in kept)
+
+    def _add_lines(self, rows):
+        """One log line per ``(row, field, reason, other values)`` of ``rows``."""
         self.ensure_one()
         self.env["okr.sync.log.line"].create(
             [
-                {
-                    "log_id": self.id,
-                    "row": row,
-                    "field": field or False,
-                    "reason": reason,
-                    "kind": "kept",
-                }
-                for row, field, reason in kept
+                {"log_id": self.id, "row": row, "field": field or False, "reason": reason, **more}
+                for row, field, reason, more in rows
             ]
         )
 
