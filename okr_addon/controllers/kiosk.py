@@ -60,6 +60,8 @@ class OkrKiosk(http.Controller):
             template,
             {
                 "company": company,
+                # The company was found by this very token (_company): echoing it back reveals
+                # nothing.
                 "token": company.sudo().okr_kiosk_token,
                 "lang_code": request.env.lang or "en_US",
                 "idle_seconds": IDLE_SECONDS,

@@ -111,6 +111,8 @@ class OkrAttendanceDaySource(models.Model):
     def _okr_write_changed(self, vals):
         changed = {name: value for name, value in vals.items() if self[name] != (value or False)}
         if changed:
+            # Only the import's own calls (_okr_set_punches, _okr_odoo_lines) reach here, after the
+            # run checked its caller.
             trusted(self.sudo()).write(changed)
 
     # ------------------------------------------------------------------

@@ -155,6 +155,8 @@ class OkrConnector(models.Model):
         res = super().write(vals)
         if {"platform_key", "platform_secret", "endpoint_url", "kind"} & set(vals):
             # A token of other credentials (or of another server) is worth nothing.
+            # super().write passed the caller's write rights on these connectors; the token is a
+            # sudo-only field.
             self.sudo().filtered("platform_token").write(
                 {"platform_token": False, "platform_token_expiry": False}
             )
@@ -235,6 +237,8 @@ class OkrConnector(models.Model):
     def _platform(self, client):
         """The :mod:`connectors.platforms` adapter of this connector on ``client``."""
         self.ensure_one()
+        # Credentials are sudo-only: callers are the run (checked its caller) and
+        # action_test_connection (check_access write).
         me = self.sudo()
         key_name, secret_name = platform_adapters.CREDENTIALS[me.kind_platform]
         return platform_adapters.make_platform(

@@ -80,6 +80,7 @@ class OkrConnector(models.Model):
     def _platform_period(self, user_ids):
         """``(start, end, user ids, resume state)`` of this run's fetch (naive UTC):
         where the last fetch stopped, or the look-back days up to now."""
+        # Called by _platform_fetch inside a run that checked its caller (_run_as_caller / cron).
         resume = self.sudo().platform_resume
         if resume:
             return (

@@ -135,5 +135,6 @@ class OkrIncentiveLine(models.Model):
 
     def _certificate_channel_files(self):
         """[(file name, content)] of these lines' certificates, to post in a channel."""
+        # Called by _recognize while posting, after action_post checked the HR role.
         certificates = self.sudo().certificate_id
         return [(certificate.name, certificate.raw) for certificate in certificates]

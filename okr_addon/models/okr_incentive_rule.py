@@ -168,6 +168,8 @@ class OkrIncentiveRule(models.Model):
     # Batch evaluation: every method takes all employees at once
     # ------------------------------------------------------------------
     def _scope_employees(self):
+        # Called by the run's compute after action_compute checked the HR role; the domain keeps the
+        # rule's company.
         return self.env["hr.employee"].sudo().search(self._scope_domain())
 
     def _scope_domain(self):
