@@ -303,7 +303,7 @@ class OkrAttendanceDay(models.Model):
     def _okr_states(self, days, per_key, bound):
         """Set the state and used source of ``days`` (one write per distinct change);
         return the days that start to disagree."""
-        disagreeing = self.browse()
+        disagreeing = agreeing = self.browse()
         changes = collections.defaultdict(list)
         for key, day in days.items():
             # A platform's "absent" is a view too: no times, which disagrees with any.
@@ -320,9 +320,11 @@ class OkrAttendanceDay(models.Model):
                 disagreeing |= day
             elif day.state == "disagree" and state != "disagree":
                 # The sources came to agree (a corrected file): nothing left to review.
-                day.activity_unlink(["mail.mail_activity_data_todo"])
+                agreeing |= day
             if used != (day.state, day.used_connector_id.id, day.used_odoo):
                 changes[used].append(day.id)
+        if agreeing:  # one search and unlink for all the days, not one per day
+            agreeing.activity_unlink(["mail.mail_activity_data_todo"])
         for (state, connector_id, odoo), ids in changes.items():
             trusted(self.sudo().browse(ids)).write(
                 {"state": state, "used_connector_id": connector_id, "used_odoo": odoo}
@@ -332,19 +334,39 @@ class OkrAttendanceDay(models.Model):
     def _okr_ask_review(self):
         """A to-do for the employee's manager (else an OKR administrator) per new
         disagreement (called by the refresh, as the connector or HR)."""
+        days = self.sudo()
+        if not days or self.env.context.get("mail_activity_automation_skip"):
+            return
         Dispute = self.env["okr.dispute"].sudo()
-        for day in self.sudo():
-            reviewer = Dispute._settler_for(day.employee_id)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # What activity_schedule would create, for all the days in one batch, the
+        # reviewer looked up once per employee (a bad file brings many days of each).
+        reviewers, vals_list = {}, []
+        for day in days:
+            if day.employee_id not in reviewers:
+                reviewers[day.employee_id] = Dispute._settler_for(day.employee_id)
+            reviewer = reviewers[day.employee_id]
             if not reviewer:
                 continue
             # Worded in the reviewer's language, whoever's run found the disagreement.
             worded = day.with_context(lang=reviewer.lang or "en_US")
-            day.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=reviewer.id,
-                summary=worded.env._("Reconcile attendance of %(day)s", day=worded.display_name),
-                note=worded.summary,
+            vals_list.append(
+                {
+                    "activity_type_id": todo.id,
+                    "summary": worded.env._(
+                        "Reconcile attendance of %(day)s", day=worded.display_name
+                    ),
+                    "automated": True,
+                    "note": worded.summary or todo.default_note,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": day.id,
+                    "user_id": reviewer.id,
+                }
             )
+        days.env["mail.activity"].create(vals_list)
 
 
 def check_company_once(records, fnames):
