@@ -177,8 +177,7 @@ class OkrAttendanceDaySource(models.Model):
                 origin=self.name,
                 span=span,
             )
-            for line in lines:
-                trusted(line).write({"hold_attendance_day_ids": [Command.unlink(day.id)]})
+            trusted(lines).write({"hold_attendance_day_ids": [Command.unlink(day.id)]})
         day.message_post(body=body, subtype_xmlid="mail.mt_note")
         for run in lines.run_id:
             run.message_post(body=body, subtype_xmlid="mail.mt_note")
