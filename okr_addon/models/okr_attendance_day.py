@@ -334,17 +334,9 @@ class OkrAttendanceDay(models.Model):
     def _okr_ask_review(self):
         """A to-do for the employee's manager (else an OKR administrator) per new
         disagreement (called by the refresh, as the connector or HR)."""
-        days = self.sudo()
-        if not days or self.env.context.get("mail_activity_automation_skip"):
-            return
         Dispute = self.env["okr.dispute"].sudo()
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        # What activity_schedule would create, for all the days in one batch, the
-        # reviewer looked up once per employee (a bad file brings many days of each).
-        reviewers, vals_list = {}, []
-        for day in days:
+        reviewers = {}  # looked up once per employee: a bad file brings many days of each
+        for day in self.sudo():
             if day.employee_id not in reviewers:
                 reviewers[day.employee_id] = Dispute._settler_for(day.employee_id)
             reviewer = reviewers[day.employee_id]
@@ -352,21 +344,12 @@ class OkrAttendanceDay(models.Model):
                 continue
             # Worded in the reviewer's language, whoever's run found the disagreement.
             worded = day.with_context(lang=reviewer.lang or "en_US")
-            vals_list.append(
-                {
-                    "activity_type_id": todo.id,
-                    "summary": worded.env._(
-                        "Reconcile attendance of %(day)s", day=worded.display_name
-                    ),
-                    "automated": True,
-                    "note": worded.summary or todo.default_note,
-                    "date_deadline": today,
-                    "res_model_id": model_id,
-                    "res_id": day.id,
-                    "user_id": reviewer.id,
-                }
+            day.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=reviewer.id,
+                summary=worded.env._("Reconcile attendance of %(day)s", day=worded.display_name),
+                note=worded.summary,
             )
-        days.env["mail.activity"].create(vals_list)
 
 
 def check_company_once(records, fnames):
