@@ -1,7 +1,7 @@
 """Attendance platforms benchmark (run by bench/platform_attendance.sh).
 
 For each of DingTalk, WeCom and Feishu: N employees (default 1,000) known to
-the platform's fake server (connectors/platforms/fakes.py, in a process of its
+the platform's fake server (connectors/platforms/fakes/, in a process of its
 own, answering every call after ``latency`` seconds) and a month of their
 punches (each working day in and out, some late, some leaving early, some
 punches missing, some days absent). The platform connector runs once (token,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Attendance platforms benchmark, one command: a fresh database with okr_addon
 # (no demo data); for DingTalk, WeCom and Feishu, 1,000 employees and a month of
-# their punches on the platform's fake server (connectors/platforms/fakes.py, in
+# their punches on the platform's fake server (connectors/platforms/fakes/, in
 # its own process, 50 ms per call); the platform connector runs once (token,
 # directory, matching by mobile or job number, punches, shift results, import
 # into hr.attendance), then again (must create nothing). Prints the calls by

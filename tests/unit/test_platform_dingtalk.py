@@ -5,10 +5,11 @@ import json
 import pathlib
 
 import pytest
+from platform_helpers import adapter_on, reset_knobs
 
 from connectors.errors import PayloadError
 from connectors.http import ApiClient
-from connectors.platforms import MemoryTokenStore, PlatformUser, base, make_platform
+from connectors.platforms import PlatformUser, base, make_platform
 from connectors.platforms.fakes import FakeDingTalk
 from connectors.testing import FakeRemote, Reply
 
@@ -52,22 +53,12 @@ def fake():
 
 @pytest.fixture(autouse=True)
 def _reset(fake):
-    fake.throttle(0)
-    fake.quota_after(None)
-    fake.counts.clear()
-    fake._extra.clear()  # pylint: disable=protected-access
+    reset_knobs(fake)
 
 
 def platform_of(fake, waits=None, options=None):
-    client = ApiClient(fake.url, allow_local_network=True, sleep=lambda _s: None)
-    return make_platform(
-        "dingtalk",
-        client,
-        {"app_key": "ding-key", "app_secret": SECRET},
-        token_store=MemoryTokenStore(),
-        sleep=(waits if waits is not None else []).append,
-        options=options,
-    )
+    credentials = {"app_key": "ding-key", "app_secret": SECRET}
+    return adapter_on(fake, "dingtalk", credentials, waits=waits, options=options)
 
 
 def all_ids(fake, users=USERS):

@@ -6,6 +6,7 @@ import logging
 import pathlib
 
 import pytest
+from platform_helpers import adapter_on, reset_knobs
 
 from connectors.errors import ConfigurationError, PayloadError
 from connectors.http import ApiClient
@@ -52,22 +53,13 @@ def fake():
 
 @pytest.fixture(autouse=True)
 def _reset(fake):
-    fake.throttle(0)
-    fake.quota_after(None)
-    fake.counts.clear()
-    fake._extra.clear()  # pylint: disable=protected-access
+    reset_knobs(fake)
 
 
 def platform_of(fake, *, waits=None, secret=SECRET, options=None, store=None):
-    client = ApiClient(fake.url, allow_local_network=True, sleep=lambda _s: None)
-    return make_platform(
-        "feishu",
-        client,
-        {"app_id": "cli_a1b2", "app_secret": secret},
-        token_store=store if store is not None else MemoryTokenStore(),
-        sleep=(waits if waits is not None else []).append,
-        now=lambda: NOW,
-        options=options,
+    credentials = {"app_id": "cli_a1b2", "app_secret": secret}
+    return adapter_on(
+        fake, "feishu", credentials, waits=waits, store=store, now=lambda: NOW, options=options
     )
 
 

@@ -8,6 +8,7 @@ import datetime
 import logging
 
 import pytest
+from platform_helpers import adapter_on
 
 from connectors.http import ApiClient
 from connectors.platforms import (
@@ -33,14 +34,9 @@ def fake():
 
 
 def platform_of(fake, *, store=None, waits=None, now=None, secret=SECRET):
-    client = ApiClient(fake.url, allow_local_network=True, sleep=lambda _s: None)
-    return make_platform(
-        "dingtalk",
-        client,
-        {"app_key": "ding-key", "app_secret": secret},
-        token_store=store if store is not None else MemoryTokenStore(),
-        sleep=(waits if waits is not None else []).append,
-        now=now or (lambda: NOW),
+    credentials = {"app_key": "ding-key", "app_secret": secret}
+    return adapter_on(
+        fake, "dingtalk", credentials, waits=waits, store=store, now=now or (lambda: NOW)
     )
 
 

@@ -6,12 +6,12 @@ import logging
 import pathlib
 
 import pytest
+from platform_helpers import adapter_on, reset_knobs
 
 from connectors.errors import PayloadError
 from connectors.http import ApiClient
 from connectors.platforms import (
     CredentialError,
-    MemoryTokenStore,
     PlatformUser,
     base,
     make_platform,
@@ -59,22 +59,12 @@ def fake():
 
 @pytest.fixture(autouse=True)
 def _reset(fake):
-    fake.throttle(0)
-    fake.quota_after(None)
-    fake.counts.clear()
-    fake._extra.clear()  # pylint: disable=protected-access
+    reset_knobs(fake)
 
 
 def platform_of(fake, waits=None, secret=SECRET, options=None):
-    client = ApiClient(fake.url, allow_local_network=True, sleep=lambda _s: None)
-    return make_platform(
-        "wecom",
-        client,
-        {"corp_id": "ww-corp", "corp_secret": secret},
-        token_store=MemoryTokenStore(),
-        sleep=(waits if waits is not None else []).append,
-        options=options,
-    )
+    credentials = {"corp_id": "ww-corp", "corp_secret": secret}
+    return adapter_on(fake, "wecom", credentials, waits=waits, options=options)
 
 
 def all_ids(fake, users):
